@@ -1,0 +1,59 @@
+package dev.berth.registry.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Typed, validated settings. Built by {@link ConfigLoader} from a registry:2-style
+ * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
+ */
+public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd) {
+
+    /** {@code http.*}: where to listen and the secret that signs upload state. */
+    public record Http(String host, int port, String secret, boolean secretGenerated) {}
+
+    /** {@code storage.*}: the one selected driver and the driver-independent switches. */
+    public record StorageSettings(
+            Driver driver,
+            Path filesystemRoot,
+            Optional<S3> s3,
+            boolean deleteEnabled,
+            boolean redirectDisabled,
+            UploadPurging uploadPurging) {}
+
+    public enum Driver { FILESYSTEM, S3 }
+
+    /** {@code storage.s3.*}, with registry:2's key names. */
+    public record S3(
+            String bucket,
+            String region,
+            Optional<String> regionEndpoint,
+            boolean forcePathStyle,
+            String rootDirectory,
+            long chunkSize,
+            Optional<String> accessKey,
+            Optional<String> secretKey,
+            boolean encrypt,
+            boolean secure,
+            String storageClass) {}
+
+    /** {@code storage.maintenance.uploadpurging.*}: removal of abandoned uploads. */
+    public record UploadPurging(boolean enabled, Duration age, Duration interval) {}
+
+    /** {@code log.level}. */
+    public record Log(String level) {}
+
+    /** {@code auth.htpasswd.*}. */
+    public record Htpasswd(String realm, Path path) {}
+
+    /** Settings for tests and local runs: filesystem storage under {@code root}, any free port. */
+    public static RegistryConfig forFilesystem(Path root, boolean deleteEnabled) {
+        return new RegistryConfig(
+                new Http("127.0.0.1", 0, "test-secret", false),
+                new StorageSettings(Driver.FILESYSTEM, root, Optional.empty(), deleteEnabled, false,
+                        new UploadPurging(true, Duration.ofDays(7), Duration.ofHours(24))),
+                new Log("info"),
+                Optional.empty());
+    }
+}

@@ -1,0 +1,42 @@
+package dev.berth.registry.content;
+
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoragePaths;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The list of repositories, kept as one flat folder of markers so that {@code _catalog} lists
+ * one folder instead of walking every repository's tree.
+ */
+public final class Catalog {
+
+    private final Storage storage;
+
+    public Catalog(Storage storage) {
+        this.storage = storage;
+    }
+
+    public void add(String repository) throws IOException {
+        String entry = StoragePaths.catalogEntry(repository);
+        if (storage.read(entry).isEmpty()) {
+            storage.write(entry, new byte[0]);
+        }
+    }
+
+    public boolean contains(String repository) throws IOException {
+        return storage.read(StoragePaths.catalogEntry(repository)).isPresent();
+    }
+
+    /** Repository names in lexical order, after {@code last}, at most {@code limit}. */
+    public Page<String> list(Optional<String> last, int limit) throws IOException {
+        List<String> names = new ArrayList<>();
+        for (String entry : storage.list(StoragePaths.CATALOG)) {
+            names.add(StoragePaths.nameFromCatalogEntry(entry));
+        }
+        names.sort(null);
+        return Page.of(names, last, limit);
+    }
+}

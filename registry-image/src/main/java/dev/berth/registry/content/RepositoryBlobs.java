@@ -1,0 +1,55 @@
+package dev.berth.registry.content;
+
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoragePaths;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Blobs as one repository sees them: the shared content-addressed store filtered by the
+ * repository's links, so a repository reads only blobs pushed to or mounted into it.
+ */
+public final class RepositoryBlobs {
+
+    private final Storage storage;
+    private final Catalog catalog;
+
+    public RepositoryBlobs(Storage storage, Catalog catalog) {
+        this.storage = storage;
+        this.catalog = catalog;
+    }
+
+    /** The blob's size if it is linked into the repository and present. */
+    public Optional<Long> size(String repository, Digest digest) throws IOException {
+        if (!isLinked(repository, digest)) {
+            return Optional.empty();
+        }
+        return storage.blobSize(digest);
+    }
+
+    public boolean isLinked(String repository, Digest digest) throws IOException {
+        return storage.read(StoragePaths.layerLink(repository, digest)).isPresent();
+    }
+
+    /** Makes a committed blob readable from the repository. */
+    public void link(String repository, Digest digest) throws IOException {
+        storage.write(StoragePaths.layerLink(repository, digest), digest.toString().getBytes(StandardCharsets.UTF_8));
+        catalog.add(repository);
+    }
+
+    /** Links {@code digest} from {@code from} into {@code to}; false if {@code from} cannot read it. */
+    public boolean mount(String from, String to, Digest digest) throws IOException {
+        if (size(from, digest).isEmpty()) {
+            return false;
+        }
+        link(to, digest);
+        return true;
+    }
+
+    /** Removes the repository's link; the shared blob stays for other repositories (garbage collection frees it). */
+    public boolean unlink(String repository, Digest digest) throws IOException {
+        return storage.delete(StoragePaths.layerLink(repository, digest));
+    }
+}

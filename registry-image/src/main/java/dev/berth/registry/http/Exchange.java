@@ -1,0 +1,125 @@
+package dev.berth.registry.http;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.Fields;
+
+/**
+ * One request and its answer, with blocking helpers for handlers that run on virtual threads.
+ * Keeps Jetty's API out of the handlers.
+ */
+public final class Exchange {
+
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private Fields query;
+    private boolean sent;
+
+    Exchange(Request request, Response response) {
+        this.request = request;
+        this.response = response;
+    }
+
+    public String method() {
+        return request.getMethod();
+    }
+
+    public boolean isHead() {
+        return "HEAD".equals(request.getMethod());
+    }
+
+    public String path() {
+        return request.getHttpURI().getPath();
+    }
+
+    public Optional<String> query(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        }
+        return Optional.ofNullable(query.getValue(name));
+    }
+
+    public boolean hasQuery(String name) {
+        return query(name).isPresent();
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    /** Every value of a header that may be repeated (Accept), joined by commas. */
+    public String headerValues(String name) {
+        return String.join(",", request.getHeaders().getValuesList(name));
+    }
+
+    /** The request's Content-Length, or -1 when it has none (chunked). */
+    public long contentLength() {
+        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+    }
+
+    public InputStream body() {
+        return Content.Source.asInputStream(request);
+    }
+
+    public Exchange header(String name, String value) {
+        response.getHeaders().put(name, value);
+        return this;
+    }
+
+    public boolean isSent() {
+        return sent;
+    }
+
+    /** Sends a status with no body. */
+    public void send(int status) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, 0L);
+        write(null);
+    }
+
+    /** Sends a small body; for HEAD only its headers. */
+    public void send(int status, String contentType, byte[] body) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
+        write(isHead() ? null : ByteBuffer.wrap(body));
+    }
+
+    /** Streams {@code length} bytes from {@code content}; for HEAD only the headers. */
+    public void send(int status, String contentType, long length, InputStream content) throws IOException {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        if (isHead()) {
+            write(null);
+            return;
+        }
+        sent = true;
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] buffer = new byte[COPY_BUFFER];
+            int n;
+            while ((n = content.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    private void write(ByteBuffer body) throws IOException {
+        sent = true;
+        try (Blocker.Callback callback = Blocker.callback()) {
+            response.write(true, body, callback);
+            callback.block();
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dev.berth.registry.http;
+
+import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.content.Catalog;
+import dev.berth.registry.content.RepositoryBlobs;
+import dev.berth.registry.content.RepositoryManifests;
+import dev.berth.registry.http.handlers.BaseHandler;
+import dev.berth.registry.http.handlers.BlobHandler;
+import dev.berth.registry.http.handlers.CatalogHandler;
+import dev.berth.registry.http.handlers.HealthHandler;
+import dev.berth.registry.http.handlers.ManifestHandler;
+import dev.berth.registry.http.handlers.ReferrersHandler;
+import dev.berth.registry.http.handlers.TagsHandler;
+import dev.berth.registry.http.handlers.UploadHandler;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageFactory;
+import dev.berth.registry.upload.UploadPurger;
+import dev.berth.registry.upload.UploadStateSigner;
+import dev.berth.registry.upload.Uploads;
+import java.net.URI;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running registry: storage, handlers and a Jetty server whose requests run on virtual threads. */
+public final class RegistryServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+    /** Long enough for a slow client between two reads of a big layer. */
+    private static final long IDLE_TIMEOUT_MS = 300_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Storage storage;
+    private final UploadPurger purger;
+
+    private RegistryServer(Server server, ServerConnector connector, Storage storage, UploadPurger purger) {
+        this.server = server;
+        this.connector = connector;
+        this.storage = storage;
+        this.purger = purger;
+    }
+
+    public static RegistryServer start(RegistryConfig config) throws Exception {
+        Storage storage = StorageFactory.create(config.storage());
+        Clock clock = Clock.systemUTC();
+        boolean delete = config.storage().deleteEnabled();
+        Catalog catalog = new Catalog(storage);
+        RepositoryBlobs blobs = new RepositoryBlobs(storage, catalog);
+        RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog);
+        Uploads uploads = new Uploads(storage, blobs, clock);
+        UploadStateSigner signer = new UploadStateSigner(config.http().secret());
+        Router router = new Router(
+                new BaseHandler(),
+                new CatalogHandler(catalog),
+                new HealthHandler(storage),
+                new UploadHandler(uploads, blobs, signer, storage.minimumChunkLength()),
+                new BlobHandler(storage, blobs, delete),
+                new ManifestHandler(manifests, delete),
+                new TagsHandler(manifests),
+                new ReferrersHandler(manifests));
+
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("berth");
+        threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(config.http().host());
+        connector.setPort(config.http().port());
+        connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        server.addConnector(connector);
+        server.setHandler(new RegistryHandler(router));
+        server.setStopTimeout(10_000);
+        server.start();
+
+        UploadPurger purger = UploadPurger.start(uploads, config.storage().uploadPurging());
+        RegistryServer registry = new RegistryServer(server, connector, storage, purger);
+        LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
+                config.storage().driver().name().toLowerCase());
+        return registry;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code http://host:port} as a client on this machine reaches it. */
+    public URI baseUri() {
+        String host = connector.getHost();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        }
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    @Override
+    public void close() throws Exception {
+        purger.close();
+        server.stop();
+        storage.close();
+    }
+}

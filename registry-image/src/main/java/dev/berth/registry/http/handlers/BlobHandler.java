@@ -1,0 +1,79 @@
+package dev.berth.registry.http.handlers;
+
+import dev.berth.registry.content.RepositoryBlobs;
+import dev.berth.registry.http.ByteRange;
+import dev.berth.registry.http.Digests;
+import dev.berth.registry.http.ErrorCode;
+import dev.berth.registry.http.Exchange;
+import dev.berth.registry.http.RegistryException;
+import dev.berth.registry.http.RouteHandler;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.storage.NotFoundException;
+import dev.berth.registry.storage.Storage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** {@code /v2/<name>/blobs/<digest>}: GET and HEAD (with byte ranges), DELETE when enabled. */
+public final class BlobHandler implements RouteHandler {
+
+    private final Storage storage;
+    private final RepositoryBlobs blobs;
+    private final boolean deleteEnabled;
+
+    public BlobHandler(Storage storage, RepositoryBlobs blobs, boolean deleteEnabled) {
+        this.storage = storage;
+        this.blobs = blobs;
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    @Override
+    public void handle(Exchange exchange, String name, String parameter) throws IOException {
+        Digest digest = Digests.require(parameter);
+        switch (exchange.method()) {
+            case "GET", "HEAD" -> get(exchange, name, digest);
+            case "DELETE" -> delete(exchange, name, digest);
+            default -> throw RouteHandler.unsupported(exchange);
+        }
+    }
+
+    private void get(Exchange exchange, String name, Digest digest) throws IOException {
+        long size = blobs.size(name, digest).orElseThrow(() -> unknown(name, digest));
+        Optional<ByteRange> range = ByteRange.ofRangeHeader(exchange.header("Range"), size);
+        exchange.header("Docker-Content-Digest", digest.toString())
+                .header("ETag", "\"" + digest + "\"")
+                .header("Accept-Ranges", "bytes")
+                .header("Cache-Control", "max-age=31536000");
+        long first = range.map(ByteRange::first).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(size);
+        int status = 200;
+        if (range.isPresent()) {
+            status = 206;
+            exchange.header("Content-Range", "bytes " + range.get().first() + "-" + range.get().last() + "/" + size);
+        }
+        if (exchange.isHead()) {
+            exchange.send(status, "application/octet-stream", length, InputStream.nullInputStream());
+            return;
+        }
+        try (InputStream content = storage.readBlob(digest, first, length)) {
+            exchange.send(status, "application/octet-stream", length, content);
+        } catch (NotFoundException e) {
+            throw unknown(name, digest); // deleted between stat and read
+        }
+    }
+
+    private void delete(Exchange exchange, String name, Digest digest) throws IOException {
+        if (!deleteEnabled) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED,
+                    "deleting is disabled on this registry (storage.delete.enabled: false)");
+        }
+        if (!blobs.unlink(name, digest)) {
+            throw unknown(name, digest);
+        }
+        exchange.send(202);
+    }
+
+    private static RegistryException unknown(String name, Digest digest) {
+        return new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not in repository " + name);
+    }
+}

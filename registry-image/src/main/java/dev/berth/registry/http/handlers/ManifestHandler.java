@@ -1,0 +1,135 @@
+package dev.berth.registry.http.handlers;
+
+import dev.berth.registry.content.MissingReferenceException;
+import dev.berth.registry.content.RepositoryManifests;
+import dev.berth.registry.content.StoredManifest;
+import dev.berth.registry.http.Digests;
+import dev.berth.registry.http.ErrorCode;
+import dev.berth.registry.http.Exchange;
+import dev.berth.registry.http.RegistryException;
+import dev.berth.registry.http.RouteHandler;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.DigestAlgorithm;
+import dev.berth.registry.oci.InvalidManifestException;
+import dev.berth.registry.oci.Manifest;
+import dev.berth.registry.oci.Tag;
+import dev.berth.registry.storage.NotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/** {@code /v2/<name>/manifests/<tag or digest>}: GET, HEAD, PUT, DELETE. */
+public final class ManifestHandler implements RouteHandler {
+
+    private final RepositoryManifests manifests;
+    private final boolean deleteEnabled;
+
+    public ManifestHandler(RepositoryManifests manifests, boolean deleteEnabled) {
+        this.manifests = manifests;
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    @Override
+    public void handle(Exchange exchange, String name, String reference) throws IOException {
+        Optional<Digest> digest = parseReference(reference);
+        switch (exchange.method()) {
+            case "GET", "HEAD" -> get(exchange, name, reference);
+            case "PUT" -> put(exchange, name, reference, digest);
+            case "DELETE" -> delete(exchange, name, reference, digest);
+            default -> throw RouteHandler.unsupported(exchange);
+        }
+    }
+
+    private void get(Exchange exchange, String name, String reference) throws IOException {
+        StoredManifest manifest = manifests.resolve(name, reference).orElseThrow(() -> unknown(name, reference));
+        if (!AcceptHeader.allows(exchange.headerValues("Accept"), manifest.mediaType())) {
+            throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is "
+                    + manifest.mediaType() + ", which the request's Accept header does not allow");
+        }
+        exchange.header("Docker-Content-Digest", manifest.digest().toString())
+                .header("ETag", "\"" + manifest.digest() + "\"");
+        if (exchange.isHead()) {
+            exchange.send(200, manifest.mediaType(), manifest.size(), InputStream.nullInputStream());
+            return;
+        }
+        try (InputStream content = manifests.open(manifest)) {
+            exchange.send(200, manifest.mediaType(), manifest.size(), content);
+        } catch (NotFoundException e) {
+            throw unknown(name, reference);
+        }
+    }
+
+    private void put(Exchange exchange, String name, String reference, Optional<Digest> byDigest) throws IOException {
+        byte[] body = readLimited(exchange);
+        Manifest manifest;
+        try {
+            manifest = Manifest.parse(body, exchange.header("Content-Type").orElse(""));
+        } catch (InvalidManifestException e) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage());
+        }
+        DigestAlgorithm algorithm = byDigest.map(Digest::algorithm).orElse(DigestAlgorithm.SHA256);
+        Digest actual = Digest.compute(algorithm, body);
+        if (byDigest.isPresent() && !byDigest.get().equals(actual)) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest body has digest " + actual
+                    + ", not " + byDigest.get() + "; nothing was stored");
+        }
+        Optional<String> tag = byDigest.isPresent() ? Optional.empty() : Optional.of(reference);
+        try {
+            manifests.put(name, tag, body, manifest, actual);
+        } catch (MissingReferenceException e) {
+            ErrorCode code = e.isManifest() ? ErrorCode.MANIFEST_UNKNOWN : ErrorCode.MANIFEST_BLOB_UNKNOWN;
+            throw new RegistryException(code, 400, e.getMessage() + ": push it first");
+        }
+        exchange.header("Location", "/v2/" + name + "/manifests/" + actual)
+                .header("Docker-Content-Digest", actual.toString());
+        manifest.subject().map(Descriptor::digest).ifPresent(s -> exchange.header("OCI-Subject", s.toString()));
+        exchange.send(201);
+    }
+
+    private void delete(Exchange exchange, String name, String reference, Optional<Digest> digest) throws IOException {
+        if (!deleteEnabled) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED,
+                    "deleting is disabled on this registry (storage.delete.enabled: false)");
+        }
+        boolean deleted = digest.isPresent() ? manifests.delete(name, digest.get()) : manifests.deleteTag(name, reference);
+        if (!deleted) {
+            throw unknown(name, reference);
+        }
+        exchange.send(202);
+    }
+
+    /** A digest reference, or empty for a tag; anything else is a client error. */
+    private static Optional<Digest> parseReference(String reference) {
+        if (reference.contains(":")) {
+            return Optional.of(Digests.require(reference));
+        }
+        if (!Tag.isValid(reference)) {
+            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "'" + reference + "' is neither a digest nor a"
+                    + " valid tag (up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-')");
+        }
+        return Optional.empty();
+    }
+
+    private static byte[] readLimited(Exchange exchange) throws IOException {
+        long declared = exchange.contentLength();
+        if (declared > Manifest.MAX_BYTES) {
+            throw tooLarge(declared);
+        }
+        byte[] body = exchange.body().readNBytes(Manifest.MAX_BYTES + 1);
+        if (body.length > Manifest.MAX_BYTES) {
+            throw tooLarge(body.length);
+        }
+        return body;
+    }
+
+    private static RegistryException tooLarge(long size) {
+        return new RegistryException(ErrorCode.SIZE_INVALID, 413, "manifest of " + size + " bytes is larger than the "
+                + Manifest.MAX_BYTES + " bytes allowed");
+    }
+
+    private static RegistryException unknown(String name, String reference) {
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + reference + " is not in repository "
+                + name);
+    }
+}

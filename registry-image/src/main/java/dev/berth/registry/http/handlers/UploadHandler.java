@@ -1,0 +1,189 @@
+package dev.berth.registry.http.handlers;
+
+import dev.berth.registry.content.RepositoryBlobs;
+import dev.berth.registry.http.ByteRange;
+import dev.berth.registry.http.Digests;
+import dev.berth.registry.http.ErrorCode;
+import dev.berth.registry.http.Exchange;
+import dev.berth.registry.http.RegistryException;
+import dev.berth.registry.http.RouteHandler;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.OffsetMismatchException;
+import dev.berth.registry.upload.DigestMismatchException;
+import dev.berth.registry.upload.UploadRecord;
+import dev.berth.registry.upload.UploadStateSigner;
+import dev.berth.registry.upload.UploadUnknownException;
+import dev.berth.registry.upload.Uploads;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Optional;
+
+/**
+ * {@code /v2/<name>/blobs/uploads/[<id>]}: start (POST, also monolithic and cross-repository
+ * mount), status (GET), chunks (PATCH), finish (PUT) and cancel (DELETE).
+ */
+public final class UploadHandler implements RouteHandler {
+
+    private final Uploads uploads;
+    private final RepositoryBlobs blobs;
+    private final UploadStateSigner signer;
+    private final long minimumChunkLength;
+
+    public UploadHandler(Uploads uploads, RepositoryBlobs blobs, UploadStateSigner signer, long minimumChunkLength) {
+        this.uploads = uploads;
+        this.blobs = blobs;
+        this.signer = signer;
+        this.minimumChunkLength = minimumChunkLength;
+    }
+
+    @Override
+    public void handle(Exchange exchange, String name, String id) throws IOException {
+        try {
+            if (id.isEmpty()) {
+                if (!exchange.method().equals("POST")) {
+                    throw RouteHandler.unsupported(exchange);
+                }
+                start(exchange, name);
+                return;
+            }
+            switch (exchange.method()) {
+                case "GET" -> status(exchange, find(exchange, name, id));
+                case "PATCH" -> patch(exchange, find(exchange, name, id));
+                case "PUT" -> finish(exchange, find(exchange, name, id));
+                case "DELETE" -> {
+                    uploads.cancel(find(exchange, name, id));
+                    exchange.send(204);
+                }
+                default -> throw RouteHandler.unsupported(exchange);
+            }
+        } catch (UploadUnknownException e) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, e.getMessage() + " in repository " + name);
+        } catch (DigestMismatchException e) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage() + "; nothing was stored");
+        }
+    }
+
+    private void start(Exchange exchange, String name)
+            throws IOException, UploadUnknownException, DigestMismatchException {
+        Optional<String> mount = exchange.query("mount");
+        Optional<String> from = exchange.query("from");
+        if (mount.isPresent() && from.isPresent() && tryMount(exchange, name, mount.get(), from.get())) {
+            return;
+        }
+        Optional<String> digestParam = exchange.query("digest");
+        if (digestParam.isPresent()) { // monolithic: the whole blob in this POST
+            Digest digest = Digests.require(digestParam.get());
+            UploadRecord record = uploads.start(name);
+            uploads.complete(record, digest, exchange.body());
+            created(exchange, name, digest);
+            return;
+        }
+        UploadRecord record = uploads.start(name);
+        exchange.header("OCI-Chunk-Min-Length", Long.toString(minimumChunkLength));
+        accepted(exchange, record, 202);
+    }
+
+    /** Cross-repository mount; false (fall back to a new upload) when the source cannot provide the blob. */
+    private boolean tryMount(Exchange exchange, String name, String mount, String from) throws IOException {
+        if (!RepositoryName.isValid(from)) {
+            throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name in from: '" + from + "'");
+        }
+        Digest digest = Digests.require(mount);
+        if (!blobs.mount(from, name, digest)) {
+            return false;
+        }
+        created(exchange, name, digest);
+        return true;
+    }
+
+    private void status(Exchange exchange, UploadRecord record) throws IOException {
+        accepted(exchange, record, 204);
+    }
+
+    private void patch(Exchange exchange, UploadRecord record) throws IOException, UploadUnknownException {
+        long offset = record.size();
+        Optional<String> contentRange = exchange.header("Content-Range");
+        if (contentRange.isPresent()) {
+            ByteRange range = ByteRange.ofContentRange(contentRange.get()).orElseThrow(() -> new RegistryException(
+                    ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be '<first>-<last>', got '"
+                            + contentRange.get() + "'"));
+            long length = exchange.contentLength();
+            if (range.first() != record.size()) {
+                throw outOfOrder(exchange, record, "chunk starts at " + range.first() + " but the upload holds "
+                        + record.size() + " bytes");
+            }
+            if (length >= 0 && length != range.length()) {
+                throw outOfOrder(exchange, record, "Content-Range " + contentRange.get() + " covers " + range.length()
+                        + " bytes but Content-Length is " + length);
+            }
+        }
+        UploadRecord updated;
+        try {
+            updated = uploads.append(record, offset, exchange.body());
+        } catch (OffsetMismatchException e) {
+            throw outOfOrder(exchange, record, e.getMessage());
+        }
+        accepted(exchange, updated, 202);
+    }
+
+    private void finish(Exchange exchange, UploadRecord record)
+            throws IOException, UploadUnknownException, DigestMismatchException {
+        String digestParam = exchange.query("digest").orElseThrow(() -> new RegistryException(
+                ErrorCode.DIGEST_INVALID, "the final PUT of an upload needs ?digest=<algorithm>:<hex>"));
+        Digest digest = Digests.require(digestParam);
+        Optional<String> contentRange = exchange.header("Content-Range");
+        if (contentRange.isPresent()) {
+            Optional<ByteRange> range = ByteRange.ofContentRange(contentRange.get());
+            if (range.isEmpty() || range.get().first() != record.size()) {
+                throw outOfOrder(exchange, record, "final chunk's Content-Range " + contentRange.get()
+                        + " does not start at " + record.size());
+            }
+        }
+        InputStream body = exchange.contentLength() == 0 ? InputStream.nullInputStream() : exchange.body();
+        try {
+            uploads.complete(record, digest, body);
+        } catch (OffsetMismatchException e) {
+            throw outOfOrder(exchange, record, e.getMessage());
+        }
+        created(exchange, record.repository(), digest);
+    }
+
+    private UploadRecord find(Exchange exchange, String name, String id) throws IOException, UploadUnknownException {
+        Optional<String> state = exchange.query("_state");
+        if (state.isPresent() && !signer.verify(name, id, state.get())) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "the upload state of " + id
+                    + " is not signed by this registry's http.secret (was it started by a registry with another secret?)");
+        }
+        return uploads.find(name, id);
+    }
+
+    private void accepted(Exchange exchange, UploadRecord record, int status) throws IOException {
+        rangeHeaders(exchange, record);
+        exchange.send(status);
+    }
+
+    private void rangeHeaders(Exchange exchange, UploadRecord record) {
+        exchange.header("Location", location(record))
+                .header("Range", "0-" + Math.max(0, record.size() - 1))
+                .header("Docker-Upload-UUID", record.id());
+    }
+
+    private RegistryException outOfOrder(Exchange exchange, UploadRecord record, String detail) {
+        return new RegistryException(ErrorCode.RANGE_INVALID, detail)
+                .withHeader("Location", location(record))
+                .withHeader("Range", "0-" + Math.max(0, record.size() - 1))
+                .withHeader("Docker-Upload-UUID", record.id());
+    }
+
+    private String location(UploadRecord record) {
+        return "/v2/" + record.repository() + "/blobs/uploads/" + record.id() + "?_state="
+                + signer.sign(record.repository(), record.id());
+    }
+
+    private static void created(Exchange exchange, String name, Digest digest) throws IOException {
+        exchange.header("Location", "/v2/" + name + "/blobs/" + digest)
+                .header("Docker-Content-Digest", digest.toString());
+        exchange.send(201);
+    }
+}

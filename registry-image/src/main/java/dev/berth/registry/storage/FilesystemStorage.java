@@ -1,0 +1,278 @@
+package dev.berth.registry.storage;
+
+import dev.berth.registry.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * Storage in a local folder. Every change becomes visible by an atomic rename, so a process
+ * killed at any moment leaves either the old or the new object, never a part.
+ *
+ * <pre>
+ * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data     committed blobs
+ * &lt;root&gt;/uploads/&lt;id&gt;/data                        upload data (record beside it, see StoragePaths)
+ * &lt;root&gt;/&lt;metadata path&gt;                           everything else
+ * </pre>
+ */
+public final class FilesystemStorage implements Storage {
+
+    private static final String TEMP_PREFIX = ".tmp-";
+    private static final int COPY_BUFFER = 1 << 20;
+
+    private final Path root;
+
+    public FilesystemStorage(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        Files.createDirectories(this.root);
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    // ---- metadata ----
+
+    @Override
+    public Optional<byte[]> read(String path) throws IOException {
+        try {
+            return Optional.of(Files.readAllBytes(resolve(path)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void write(String path, byte[] content) throws IOException {
+        Path target = resolve(path);
+        Path temp = tempBeside(target);
+        Files.write(temp, content);
+        moveIntoPlace(temp, target);
+    }
+
+    @Override
+    public boolean delete(String path) throws IOException {
+        return Files.deleteIfExists(resolve(path));
+    }
+
+    @Override
+    public void deleteDirectory(String directory) throws IOException {
+        deleteTree(resolve(directory));
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        Path dir = resolve(directory);
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (!name.startsWith(TEMP_PREFIX)) {
+                    names.add(name);
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        names.sort(Comparator.naturalOrder());
+        return names;
+    }
+
+    // ---- blobs ----
+
+    @Override
+    public Optional<Long> blobSize(Digest digest) throws IOException {
+        try {
+            return Optional.of(Files.size(blobPath(digest)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public InputStream readBlob(Digest digest, long offset, long length) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("blob " + digest);
+        }
+        channel.position(offset);
+        return new BoundedInputStream(Channels.newInputStream(channel), length);
+    }
+
+    @Override
+    public void writeBlob(Digest digest, byte[] content) throws IOException {
+        Path target = blobPath(digest);
+        if (Files.exists(target)) {
+            return; // content-addressed: the same bytes are already there
+        }
+        Path temp = tempBeside(target);
+        Files.write(temp, content);
+        moveIntoPlace(temp, target);
+    }
+
+    @Override
+    public boolean deleteBlob(Digest digest) throws IOException {
+        Path data = blobPath(digest);
+        boolean existed = Files.deleteIfExists(data);
+        try {
+            Files.deleteIfExists(data.getParent());
+        } catch (IOException e) {
+            // a concurrent writer put a file beside it; the folder stays
+        }
+        return existed;
+    }
+
+    // ---- uploads ----
+
+    @Override
+    public void createUpload(String uploadId) throws IOException {
+        Path data = uploadData(uploadId);
+        Files.createDirectories(data.getParent());
+        try {
+            Files.createFile(data);
+        } catch (FileAlreadyExistsException e) {
+            throw new IOException("upload id collision: " + uploadId, e);
+        }
+    }
+
+    @Override
+    public long uploadSize(String uploadId) throws IOException {
+        try {
+            return Files.size(uploadData(uploadId));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+    }
+
+    @Override
+    public long appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+        FileChannel channel;
+        try {
+            channel = FileChannel.open(uploadData(uploadId), StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+        try (channel) {
+            long size = channel.size();
+            if (size != offset) {
+                throw new OffsetMismatchException(offset, size);
+            }
+            channel.position(offset);
+            try {
+                byte[] buffer = new byte[COPY_BUFFER];
+                int n;
+                while ((n = data.readNBytes(buffer, 0, buffer.length)) > 0) {
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        channel.write(chunk);
+                    }
+                }
+                return channel.position();
+            } catch (IOException | RuntimeException e) {
+                channel.truncate(offset); // all or nothing: drop the part of a failed chunk
+                throw e;
+            }
+        }
+    }
+
+    @Override
+    public InputStream readUpload(String uploadId) throws IOException {
+        try {
+            return Files.newInputStream(uploadData(uploadId));
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+    }
+
+    @Override
+    public void commitUpload(String uploadId, Digest digest) throws IOException {
+        Path data = uploadData(uploadId);
+        if (!Files.exists(data)) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+        Path target = blobPath(digest);
+        Files.createDirectories(target.getParent());
+        // A rename, not a copy: commit time does not grow with the blob. Replacing an existing
+        // blob of the same digest is harmless, the bytes are the same.
+        Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
+        deleteUpload(uploadId);
+    }
+
+    @Override
+    public void deleteUpload(String uploadId) throws IOException {
+        deleteTree(uploadData(uploadId).getParent());
+    }
+
+    // ---- paths ----
+
+    private Path blobPath(Digest digest) {
+        String hex = digest.hex();
+        return root.resolve("blobs").resolve(digest.algorithm().id()).resolve(hex.substring(0, 2)).resolve(hex)
+                .resolve("data");
+    }
+
+    private Path uploadData(String uploadId) {
+        return resolve(StoragePaths.UPLOADS + "/" + uploadId + "/data");
+    }
+
+    /** Maps a metadata path under the root, refusing anything that could leave it. */
+    private Path resolve(String path) {
+        Path resolved = root.resolve(path).normalize();
+        if (!resolved.startsWith(root) || path.contains("..")) {
+            throw new IllegalArgumentException("path escapes the storage root: " + path);
+        }
+        return resolved;
+    }
+
+    private static Path tempBeside(Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        return target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+    }
+
+    private static void moveIntoPlace(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(temp);
+            throw e;
+        }
+    }
+
+    private static void deleteTree(Path top) throws IOException {
+        if (!Files.exists(top)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(top)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (NoSuchFileException e) {
+            // removed concurrently
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.berth.registry.storage;
+
+import dev.berth.registry.oci.Digest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the registry needs from a storage backend (a local folder, an S3 bucket). Three kinds of
+ * data, each with its own rules:
+ * <ul>
+ *   <li>small metadata objects at paths named by {@link StoragePaths}, replaced atomically;
+ *   <li>content-addressed blobs, shared by all repositories, immutable once committed;
+ *   <li>upload data, appended by any registry process sharing the storage, then committed as a
+ *       blob without copying it.
+ * </ul>
+ * Every backend must pass {@code StorageContract} in the tests.
+ */
+public interface Storage extends AutoCloseable {
+
+    // ---- metadata: links, tags, upload records, referrers entries ----
+
+    /** The object's bytes, or empty if there is none. */
+    Optional<byte[]> read(String path) throws IOException;
+
+    /** Creates or replaces the object; readers see the old or the new bytes, never a part. */
+    void write(String path, byte[] content) throws IOException;
+
+    /** Removes the object; true if it existed. */
+    boolean delete(String path) throws IOException;
+
+    /** Removes every object below {@code directory}. */
+    void deleteDirectory(String directory) throws IOException;
+
+    /** Names of the direct children (objects and sub-directories) of {@code directory}, sorted; empty if none. */
+    List<String> list(String directory) throws IOException;
+
+    // ---- blobs ----
+
+    /** The blob's size, or empty when no such blob is committed. */
+    Optional<Long> blobSize(Digest digest) throws IOException;
+
+    /**
+     * Streams {@code length} bytes of the blob from {@code offset}.
+     *
+     * @throws NotFoundException when the blob is not committed
+     */
+    InputStream readBlob(Digest digest, long offset, long length) throws IOException;
+
+    /** Stores a small blob (a manifest) whose digest the caller has verified. */
+    void writeBlob(Digest digest, byte[] content) throws IOException;
+
+    /** Removes a blob; true if it existed. */
+    boolean deleteBlob(Digest digest) throws IOException;
+
+    // ---- uploads ----
+
+    /** Prepares storage for a new upload. */
+    void createUpload(String uploadId) throws IOException;
+
+    /** Bytes received so far. @throws NotFoundException for an unknown upload */
+    long uploadSize(String uploadId) throws IOException;
+
+    /**
+     * Appends the whole stream to the upload, all or nothing: if the stream fails, the upload
+     * keeps its previous size.
+     *
+     * @param offset where the data starts; must equal the current size
+     * @return the new size
+     * @throws OffsetMismatchException if {@code offset} is not the current size
+     * @throws NotFoundException for an unknown upload
+     */
+    long appendUpload(String uploadId, long offset, InputStream data) throws IOException;
+
+    /** Streams the upload's bytes so far, to hash them when no saved hash state can be used. */
+    InputStream readUpload(String uploadId) throws IOException;
+
+    /**
+     * Makes the upload's bytes the blob {@code digest} (verified by the caller) and ends the
+     * upload. Must not copy the data; concurrent commits of the same digest must both succeed.
+     */
+    void commitUpload(String uploadId, Digest digest) throws IOException;
+
+    /** Removes an upload: its data and everything stored under {@code uploads/<id>/}; a no-op for an unknown upload. */
+    void deleteUpload(String uploadId) throws IOException;
+
+    /** The smallest chunk a client should PATCH (sent as {@code OCI-Chunk-Min-Length}); 0 for no minimum. */
+    default long minimumChunkLength() {
+        return 0;
+    }
+
+    @Override
+    default void close() throws IOException {}
+}
