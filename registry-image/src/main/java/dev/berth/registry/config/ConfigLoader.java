@@ -1,0 +1,159 @@
+package dev.berth.registry.config;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.berth.registry.config.RegistryConfig.Htpasswd;
+import dev.berth.registry.config.RegistryConfig.Http;
+import dev.berth.registry.config.RegistryConfig.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds {@link RegistryConfig} the way registry:2 does: a {@code config.yml} (or the embedded
+ * default), then {@code REGISTRY_*} environment overrides, then validation. Keys Berth does
+ * not use are collected in {@link #warnings()} rather than failing, so registry:2 configs keep
+ * working; the caller logs them once logging is set up.
+ */
+public final class ConfigLoader {
+
+    /** The settings used when no file is given: filesystem storage under {@code ./data}, port 5000. */
+    public static final String DEFAULT_RESOURCE = "/berth-default-config.yml";
+
+    static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+    private final List<String> warnings = new ArrayList<>();
+
+    /**
+     * @param configFile the file named on the command line; when empty, the file named by
+     *     {@code REGISTRY_CONFIGURATION_PATH}, else the embedded default
+     * @param env the environment (passed in so that tests do not depend on the real one)
+     * @throws ConfigException naming the key of the first unusable setting
+     */
+    public RegistryConfig load(Optional<Path> configFile, Map<String, String> env) {
+        warnings.clear();
+        Optional<Path> file = configFile.or(() -> Optional.ofNullable(env.get(EnvOverrides.CONFIGURATION_PATH))
+                .filter(s -> !s.isBlank())
+                .map(Path::of));
+        ObjectNode root = file.map(this::readFile).orElseGet(this::readDefault);
+        StorageSection.normalize(root);
+        Map<String, String> envOrigin = EnvOverrides.apply(root, env, yaml, warnings);
+        ConfigTree tree = new ConfigTree(root, envOrigin);
+        ConfigKeys.check(root, tree, envOrigin, warnings);
+
+        checkVersion(tree);
+        RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree));
+        if (config.http().secretGenerated()) {
+            warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
+                    + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");
+        }
+        return config;
+    }
+
+    /** What the last {@link #load} ignored or made up, one message per key, each naming it. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
+    }
+
+    /** Which file {@link #load} reads for these arguments, for the start-up log. */
+    public static String describeSource(Optional<Path> configFile, Map<String, String> env) {
+        return configFile.map(Path::toString)
+                .or(() -> Optional.ofNullable(env.get(EnvOverrides.CONFIGURATION_PATH)).filter(s -> !s.isBlank()))
+                .orElse("embedded default (" + DEFAULT_RESOURCE.substring(1) + ")");
+    }
+
+    private ObjectNode readFile(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            return asSettings(yaml.readTree(in), path.toString());
+        } catch (NoSuchFileException e) {
+            throw new ConfigException(path + ": config file not found");
+        } catch (JacksonException e) {
+            throw new ConfigException(path + ": not valid YAML: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(path + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private ObjectNode readDefault() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(DEFAULT_RESOURCE + " is missing from the jar");
+            }
+            return asSettings(yaml.readTree(in), DEFAULT_RESOURCE);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + DEFAULT_RESOURCE, e);
+        }
+    }
+
+    private static ObjectNode asSettings(JsonNode node, String source) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return new ObjectMapper().createObjectNode();
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw new ConfigException(source + ": must be a YAML mapping of settings");
+        }
+        return object;
+    }
+
+    private void checkVersion(ConfigTree tree) {
+        tree.string("version").filter(v -> !v.trim().equals("0.1"))
+                .ifPresent(v -> warnings.add("version: registry:2 configs are version 0.1, got \"" + v + "\"; read anyway"));
+    }
+
+    private static Http readHttp(ConfigTree tree) {
+        String net = tree.string("http.net", "tcp").trim();
+        if (!net.equals("tcp")) {
+            throw tree.fail("http.net", "only tcp is supported, got \"" + net + "\"");
+        }
+        HttpAddress addr;
+        try {
+            addr = HttpAddress.parse(tree.string("http.addr", ":5000"));
+        } catch (IllegalArgumentException e) {
+            throw tree.fail("http.addr", e.getMessage());
+        }
+        Optional<String> secret = tree.string("http.secret").filter(s -> !s.isBlank());
+        return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty());
+    }
+
+    private static Log readLog(ConfigTree tree) {
+        String level = tree.string("log.level", "info").trim().toLowerCase(Locale.ROOT);
+        if (!LOG_LEVELS.contains(level)) {
+            throw tree.fail("log.level", "must be one of " + String.join(", ", LOG_LEVELS) + ", got \"" + level + "\"");
+        }
+        return new Log(level);
+    }
+
+    private static Optional<Htpasswd> readHtpasswd(ConfigTree tree) {
+        if (!tree.has("auth.htpasswd")) {
+            return Optional.empty();
+        }
+        String realm = tree.required("auth.htpasswd.realm", "required when auth.htpasswd is configured");
+        Path path = Path.of(tree.required("auth.htpasswd.path", "required when auth.htpasswd is configured"));
+        if (!Files.isRegularFile(path)) {
+            throw tree.fail("auth.htpasswd.path", "file not found: " + path);
+        }
+        if (!Files.isReadable(path)) {
+            throw tree.fail("auth.htpasswd.path", "file not readable: " + path);
+        }
+        return Optional.of(new Htpasswd(realm, path));
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+}
