@@ -1,0 +1,261 @@
+package dev.berth.registry.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.DigestAlgorithm;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every storage backend must show. A backend's test extends this class and
+ * says how to make a fresh, empty storage.
+ */
+public abstract class StorageContract {
+
+    protected Storage storage;
+
+    /** A new, empty storage for one test. */
+    protected abstract Storage newStorage() throws Exception;
+
+    @BeforeEach
+    void open() throws Exception {
+        storage = newStorage();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        storage.close();
+    }
+
+    // ---- metadata ----
+
+    @Test
+    void readOfAMissingObjectIsEmpty() throws IOException {
+        assertTrue(storage.read("repositories/none/_layers/sha256/abc").isEmpty());
+    }
+
+    @Test
+    void writeThenReadGivesTheBytesAndWriteReplacesThem() throws IOException {
+        storage.write("a/b/c", bytes("one"));
+        assertArrayEquals(bytes("one"), storage.read("a/b/c").orElseThrow());
+        storage.write("a/b/c", bytes("two"));
+        assertArrayEquals(bytes("two"), storage.read("a/b/c").orElseThrow());
+    }
+
+    @Test
+    void emptyObjectsExist() throws IOException {
+        storage.write("markers/x", new byte[0]);
+        assertEquals(0, storage.read("markers/x").orElseThrow().length);
+    }
+
+    @Test
+    void listGivesDirectChildrenSortedAndEmptyForAMissingFolder() throws IOException {
+        storage.write("dir/b", bytes("1"));
+        storage.write("dir/a", bytes("1"));
+        storage.write("dir/c/deeper", bytes("1"));
+        storage.write("dir2/x", bytes("1"));
+        assertEquals(List.of("a", "b", "c"), storage.list("dir"));
+        assertEquals(List.of(), storage.list("missing"));
+    }
+
+    @Test
+    void deleteRemovesAnObjectAndSaysWhetherItExisted() throws IOException {
+        storage.write("d/x", bytes("1"));
+        assertTrue(storage.delete("d/x"));
+        assertFalse(storage.delete("d/x"));
+        assertTrue(storage.read("d/x").isEmpty());
+    }
+
+    @Test
+    void deleteDirectoryRemovesEverythingBelowItOnly() throws IOException {
+        storage.write("tree/a", bytes("1"));
+        storage.write("tree/sub/b", bytes("1"));
+        storage.write("treehouse/c", bytes("1"));
+        storage.deleteDirectory("tree");
+        assertEquals(List.of(), storage.list("tree"));
+        assertTrue(storage.read("treehouse/c").isPresent());
+        storage.deleteDirectory("never-existed");
+    }
+
+    // ---- blobs ----
+
+    @Test
+    void smallBlobsAreWrittenReadAndDeleted() throws IOException {
+        byte[] content = bytes("{\"schemaVersion\":2}");
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        assertEquals(Optional.empty(), storage.blobSize(digest));
+        storage.writeBlob(digest, content);
+        assertEquals(Optional.of((long) content.length), storage.blobSize(digest));
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        assertTrue(storage.deleteBlob(digest));
+        assertFalse(storage.deleteBlob(digest));
+        assertEquals(Optional.empty(), storage.blobSize(digest));
+    }
+
+    @Test
+    void readingAMissingBlobIsNotFound() {
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, bytes("nothing"));
+        assertThrows(NotFoundException.class, () -> storage.readBlob(digest, 0, 1).close());
+    }
+
+    @Test
+    void blobRangesReadTheRequestedBytes() throws IOException {
+        byte[] content = random(100_000, 1);
+        Digest digest = commitUpload(content);
+        byte[] part = readAll(storage.readBlob(digest, 12_345, 50_000));
+        byte[] expected = new byte[50_000];
+        System.arraycopy(content, 12_345, expected, 0, expected.length);
+        assertArrayEquals(expected, part);
+    }
+
+    // ---- uploads ----
+
+    @Test
+    void chunksAppendInOrderAndCommitAsTheBlob() throws IOException {
+        byte[] content = random(3 * 1024 * 1024 + 17, 2);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        assertEquals(0, storage.uploadSize(id));
+        int first = 1024 * 1024 + 3;
+        assertEquals(first, storage.appendUpload(id, 0, slice(content, 0, first)));
+        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)));
+        assertArrayEquals(content, readAll(storage.readUpload(id)));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        assertEquals(Optional.of((long) content.length), storage.blobSize(digest));
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
+    }
+
+    @Test
+    void aChunkAtTheWrongOffsetIsRefusedAndChangesNothing() throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("hello")));
+        OffsetMismatchException e = assertThrows(OffsetMismatchException.class,
+                () -> storage.appendUpload(id, 2, new ByteArrayInputStream(bytes("xx"))));
+        assertEquals(5, e.currentSize());
+        assertEquals(5, storage.uploadSize(id));
+    }
+
+    @Test
+    void aChunkWhoseStreamFailsLeavesTheUploadAsItWas() throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("kept")));
+        InputStream failing = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 100_000) {
+                    return 'x';
+                }
+                throw new IOException("client went away");
+            }
+        };
+        assertThrows(IOException.class, () -> storage.appendUpload(id, 4, failing));
+        assertEquals(4, storage.uploadSize(id));
+        assertArrayEquals(bytes("kept"), readAll(storage.readUpload(id)));
+    }
+
+    @Test
+    void unknownUploadsAreNotFound() {
+        String id = UUID.randomUUID().toString();
+        assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
+        assertThrows(NotFoundException.class,
+                () -> storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("x"))));
+        assertThrows(NotFoundException.class, () -> storage.readUpload(id).close());
+        assertThrows(NotFoundException.class,
+                () -> storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, bytes("x"))));
+    }
+
+    @Test
+    void deletingAnUploadRemovesItsDataAndRecord() throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.write(StoragePaths.uploadRecord(id), bytes("{}"));
+        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("data")));
+        storage.deleteUpload(id);
+        assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
+        assertTrue(storage.read(StoragePaths.uploadRecord(id)).isEmpty());
+        storage.deleteUpload(id); // again: a no-op
+    }
+
+    @Test
+    void concurrentCommitsOfTheSameBlobBothSucceed() throws Exception {
+        byte[] content = random(2 * 1024 * 1024, 3);
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            String id = UUID.randomUUID().toString();
+            storage.createUpload(id);
+            storage.appendUpload(id, 0, new ByteArrayInputStream(content));
+            ids.add(id);
+        }
+        try (ExecutorService pool = Executors.newFixedThreadPool(ids.size())) {
+            List<Future<Void>> commits = new ArrayList<>();
+            for (String id : ids) {
+                Callable<Void> commit = () -> {
+                    storage.commitUpload(id, digest);
+                    return null;
+                };
+                commits.add(pool.submit(commit));
+            }
+            for (Future<Void> f : commits) {
+                f.get();
+            }
+        }
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+    }
+
+    // ---- helpers ----
+
+    protected Digest commitUpload(byte[] content) throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, new ByteArrayInputStream(content));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        return digest;
+    }
+
+    protected static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    protected static byte[] random(int size, long seed) {
+        byte[] b = new byte[size];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+
+    private static InputStream slice(byte[] content, int from, int to) {
+        return new ByteArrayInputStream(content, from, to - from);
+    }
+
+    protected static byte[] readAll(InputStream in) throws IOException {
+        try (in) {
+            return in.readAllBytes();
+        }
+    }
+}
