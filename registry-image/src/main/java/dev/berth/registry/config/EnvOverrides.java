@@ -42,7 +42,7 @@ final class EnvOverrides {
                 warnings.add(name + ": not a valid override name, ignored");
                 continue;
             }
-            JsonNode value = parseValue(name, e.getValue(), yaml);
+            JsonNode value = parseValue(e.getValue(), yaml);
             if (path.length == 1 && path[0].equals("storage") && value.isValueNode()) {
                 StorageSection.selectDriver(objectAt(root, path, 1), value.asText().trim());
             } else {
@@ -55,10 +55,10 @@ final class EnvOverrides {
 
     /**
      * Environment values are YAML: a flow section ({@code {...}} or {@code [...]}) becomes a
-     * tree and a quoted value is unquoted; any other value is kept as written, so that
+     * tree and a quoted value is unquoted, when they parse; any other value is kept as written, so that
      * {@code 0123} stays {@code 0123} and typed reads parse {@code true} or {@code 5000} later.
      */
-    private static JsonNode parseValue(String name, String raw, ObjectMapper yaml) {
+    private static JsonNode parseValue(String raw, ObjectMapper yaml) {
         String s = raw.trim();
         boolean flow = s.startsWith("{") || s.startsWith("[");
         boolean quoted = s.length() >= 2 && (s.startsWith("\"") || s.startsWith("'"));
@@ -68,7 +68,8 @@ final class EnvOverrides {
         try {
             return yaml.readTree(s);
         } catch (JsonProcessingException ex) {
-            throw ConfigException.at(name, "not valid YAML: " + ex.getOriginalMessage());
+            // Not YAML after all, such as the address [::1]:5000: the text is the value.
+            return TextNode.valueOf(raw);
         }
     }
 

@@ -45,6 +45,14 @@ class EnvOverridesTest {
     }
 
     @Test
+    void bracketedIpv6AddrIsAnAddressNotAYamlList() {
+        RegistryConfig config = fixture.loadDefault(Map.of("REGISTRY_HTTP_ADDR", "[::1]:5001"));
+
+        assertEquals("::1", config.http().host());
+        assertEquals(5001, config.http().port());
+    }
+
+    @Test
     void filesystemRootDirectoryOverride() {
         RegistryConfig config = fixture.loadDefault(Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", "/tmp/x"));
 

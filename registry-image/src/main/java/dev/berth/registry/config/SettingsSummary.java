@@ -1,0 +1,56 @@
+package dev.berth.registry.config;
+
+import dev.berth.registry.config.RegistryConfig.S3;
+import dev.berth.registry.config.RegistryConfig.StorageSettings;
+import dev.berth.registry.config.RegistryConfig.UploadPurging;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The effective settings as log lines, so an operator sees what the registry really runs
+ * with after file, defaults and environment are merged. Secrets are never printed: only
+ * whether they are set.
+ */
+public final class SettingsSummary {
+
+    private SettingsSummary() {}
+
+    public static List<String> lines(RegistryConfig config) {
+        List<String> lines = new ArrayList<>();
+        lines.add("http.addr: " + hostPort(config.http().host(), config.http().port()));
+        lines.add("http.secret: " + (config.http().secretGenerated() ? "generated at start" : "set"));
+        lines.add("log.level: " + config.log().level());
+        StorageSettings storage = config.storage();
+        switch (storage.driver()) {
+            case FILESYSTEM -> lines.add("storage.filesystem.rootdirectory: " + storage.filesystemRoot().toAbsolutePath().normalize());
+            case S3 -> lines.add(describe(storage.s3().orElseThrow()));
+        }
+        lines.add("storage.delete.enabled: " + storage.deleteEnabled());
+        lines.add("storage.redirect.disable: " + storage.redirectDisabled());
+        UploadPurging purging = storage.uploadPurging();
+        lines.add("storage.maintenance.uploadpurging: " + (purging.enabled()
+                ? "uploads older than " + GoDuration.format(purging.age()) + " removed every " + GoDuration.format(purging.interval())
+                : "disabled"));
+        lines.add("auth: " + config.htpasswd()
+                .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path())
+                .orElse("none: anyone who reaches the port can push and pull"));
+        return lines;
+    }
+
+    static String hostPort(String host, int port) {
+        return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static String describe(S3 s3) {
+        return "storage.s3: bucket " + s3.bucket()
+                + ", region " + s3.region()
+                + s3.regionEndpoint().map(e -> ", endpoint " + e).orElse("")
+                + ", rootdirectory \"" + s3.rootDirectory() + "\""
+                + ", forcepathstyle " + s3.forcePathStyle()
+                + ", secure " + s3.secure()
+                + ", encrypt " + s3.encrypt()
+                + ", chunksize " + s3.chunkSize()
+                + ", storageclass " + s3.storageClass()
+                + ", credentials " + (s3.accessKey().isPresent() ? "from accesskey/secretkey" : "from the default AWS chain");
+    }
+}
