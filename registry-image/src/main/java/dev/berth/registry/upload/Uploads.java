@@ -90,12 +90,19 @@ public final class Uploads {
     public UploadRecord append(UploadRecord record, long offset, InputStream chunk)
             throws IOException, UploadUnknownException {
         Optional<ResumableDigest> hash = hashAt(record, offset);
-        InputStream source = hash.isPresent() ? new HashingInputStream(chunk, hash.get()) : chunk;
+        HashingInputStream hashing = hash.map(h -> new HashingInputStream(chunk, h)).orElse(null);
         long size;
         try {
-            size = storage.appendUpload(record.id(), offset, source);
+            size = storage.appendUpload(record.id(), offset, hashing != null ? hashing : chunk);
+            if (hashing != null) {
+                hashing.finishHashing();
+            }
         } catch (NotFoundException e) {
             throw new UploadUnknownException(record.id());
+        } finally {
+            if (hashing != null) {
+                hashing.abandon();
+            }
         }
         UploadRecord updated = new UploadRecord(record.id(), record.repository(), record.startedAt(), size,
                 hash.flatMap(ResumableDigest::saveState));
@@ -157,8 +164,9 @@ public final class Uploads {
             }
         }
         ResumableDigest hash = ResumableDigest.create(algorithm);
-        try (InputStream in = new HashingInputStream(storage.readUpload(record.id()), hash)) {
+        try (HashingInputStream in = new HashingInputStream(storage.readUpload(record.id()), hash)) {
             in.transferTo(OutputStream.nullOutputStream());
+            in.finishHashing();
         }
         return hash.finish();
     }
