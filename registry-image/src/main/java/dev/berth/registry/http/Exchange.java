@@ -7,10 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
+import dev.berth.registry.storage.BufferReadable;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Fields;
 
 /**
@@ -106,12 +110,40 @@ public final class Exchange {
             return;
         }
         sent = true;
+        if (content instanceof BufferReadable source) {
+            sendBuffers(source);
+            return;
+        }
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             byte[] buffer = new byte[COPY_BUFFER];
             int n;
             while ((n = content.read(buffer)) > 0) {
                 out.write(buffer, 0, n);
             }
+        }
+    }
+
+    /** Fills pooled direct buffers from the source and hands them to the socket: no heap copies. */
+    private void sendBuffers(BufferReadable source) throws IOException {
+        ByteBufferPool pool = request.getComponents().getByteBufferPool();
+        RetainableByteBuffer pooled = pool.acquire(COPY_BUFFER, true);
+        try {
+            ByteBuffer buffer = pooled.getByteBuffer();
+            while (true) {
+                BufferUtil.clearToFill(buffer);
+                int n = source.read(buffer);
+                BufferUtil.flipToFlush(buffer, 0);
+                if (n < 0) {
+                    break;
+                }
+                try (Blocker.Callback callback = Blocker.callback()) {
+                    response.write(false, buffer, callback);
+                    callback.block();
+                }
+            }
+            write(null);
+        } finally {
+            pooled.release();
         }
     }
 

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -114,8 +113,7 @@ public final class FilesystemStorage implements Storage {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("blob " + digest);
         }
-        channel.position(offset);
-        return new BoundedInputStream(Channels.newInputStream(channel), length);
+        return new FileRangeInputStream(channel, offset, length);
     }
 
     @Override
