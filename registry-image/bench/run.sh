@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# Benchmarks Berth against the reference registry (CNCF Distribution's docker-registry) on this
+# machine: both on 127.0.0.1 with filesystem storage in a temporary folder, measured in
+# alternating order over several rounds. Builds nothing: run `mvn -f registry-image/pom.xml
+# package` first (it expects registry-image/target/registry.jar).
+#
+#   bench/run.sh                 # 1 GiB blobs, 3 rounds, 20000 manifest requests per run
+#   SIZE_MIB=256 ROUNDS=2 bench/run.sh
+#
+# Knobs (environment): SIZE_MIB, ROUNDS, REQUESTS (per hey run), CONCURRENCY,
+# BERTH_JAVA_OPTS (JVM flags for Berth), REFERENCE (docker-registry binary), MAX_SECONDS.
+# Prints a table (median of the rounds) and writes it with the raw numbers to bench/results/.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+JAR=${JAR:-$HERE/../target/registry.jar}
+REFERENCE=${REFERENCE:-/usr/bin/docker-registry}
+SIZE_MIB=${SIZE_MIB:-1024}
+ROUNDS=${ROUNDS:-3}
+REQUESTS=${REQUESTS:-20000}
+CONCURRENCY=${CONCURRENCY:-32}
+MAX_SECONDS=${MAX_SECONDS:-600}
+# What a container with 1 GiB of memory gets from the image's -XX:MaxRAMPercentage=75.
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--Xmx768m -XX:+ExitOnOutOfMemoryError}
+JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+fail() { echo "bench: $*" >&2; exit 1; }
+[ -s "$JAR" ] || fail "no $JAR: build it first (mvn -f registry-image/pom.xml package)"
+for tool in curl hey sha256sum "$REFERENCE" "$JAVA"; do command -v "$tool" >/dev/null || fail "$tool not found"; done
+(( ROUNDS >= 1 && ROUNDS <= 10 )) || fail "ROUNDS must be 1-10"
+(( SIZE_MIB >= 1 && SIZE_MIB <= 4096 )) || fail "SIZE_MIB must be 1-4096"
+(( REQUESTS >= 100 && REQUESTS <= 200000 )) || fail "REQUESTS must be 100-200000"
+
+WORK=$(mktemp -d /var/tmp/berth-bench.XXXXXX)
+mkdir -p "$HERE/results"
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+RAW=$HERE/results/$STAMP.tsv
+REPORT=$HERE/results/$STAMP.txt
+declare -A PID BASE
+deadline=$(( SECONDS + MAX_SECONDS ))
+
+cleanup() {
+  set +e
+  for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; done
+  wait 2>/dev/null
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() {
+  local p
+  for _ in $(seq 1 50); do
+    p=$(shuf -i 20000-60000 -n 1)
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  fail "no free port"
+}
+
+wait_ready() { # name
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "${BASE[$1]}/v2/")" = 200 ] && return
+    kill -0 "${PID[$1]}" 2>/dev/null || { tail -20 "$WORK/$1.log"; fail "$1 exited at start"; }
+    sleep 0.2
+  done
+  fail "$1 did not answer /v2/"
+}
+
+start_servers() {
+  local port
+  port=$(free_port)
+  mkdir -p "$WORK/reference-data" "$WORK/berth-data"
+  cat > "$WORK/reference.yml" <<YAML
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $WORK/reference-data
+  delete:
+    enabled: true
+  maintenance:
+    uploadpurging:
+      enabled: false
+http:
+  addr: 127.0.0.1:$port
+  secret: bench
+YAML
+  "$REFERENCE" serve "$WORK/reference.yml" > "$WORK/reference.log" 2>&1 &
+  PID[reference]=$!
+  BASE[reference]=http://127.0.0.1:$port
+
+  port=$(free_port)
+  # shellcheck disable=SC2086 # the flags are words
+  REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_HTTP_SECRET=bench REGISTRY_LOG_LEVEL=warn \
+  REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$WORK/berth-data" REGISTRY_STORAGE_DELETE_ENABLED=true \
+  REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_ENABLED=false \
+    "$JAVA" $BERTH_JAVA_OPTS -jar "$JAR" > "$WORK/berth.log" 2>&1 &
+  PID[berth]=$!
+  BASE[berth]=http://127.0.0.1:$port
+  wait_ready reference
+  wait_ready berth
+}
+
+now() { date +%s.%N; }
+mibps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / 1048576 / t }'; }
+record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RAW"; } # metric registry round value
+check_time() { (( SECONDS < deadline )) || fail "over MAX_SECONDS=$MAX_SECONDS; raise it or lower SIZE_MIB/ROUNDS/REQUESTS"; }
+
+# Resolves a Location header against the registry's base URL.
+absolute() { case "$2" in http://*|https://*) echo "$2" ;; *) echo "${BASE[$1]}$2" ;; esac; }
+location() { awk 'tolower($1) == "location:" { sub(/\r$/, "", $2); print $2 }' "$1"; }
+with_digest() { case "$1" in *\?*) echo "$1&digest=$2" ;; *) echo "$1?digest=$2" ;; esac; }
+
+# New content for each round, so no registry can skip work for a blob it already holds.
+fresh_blob() { # round kind
+  printf '%-32s' "berth-bench $1 $2 $RANDOM" | dd of="$WORK/blob" bs=32 count=1 conv=notrunc status=none
+  DIGEST=sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)
+}
+
+streamed_upload() { # name round
+  local name=$1 t0 loc code
+  t0=$(now)
+  curl -s -o /dev/null -D "$WORK/h1" -X POST "${BASE[$name]}/v2/bench/streamed/blobs/uploads/"
+  loc=$(absolute "$name" "$(location "$WORK/h1")")
+  curl -s -o /dev/null -D "$WORK/h2" --max-time 300 -H 'Expect:' -H 'Content-Type: application/octet-stream' \
+    -X PATCH -T "$WORK/blob" "$loc"
+  loc=$(absolute "$name" "$(location "$WORK/h2")")
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 300 -X PUT "$(with_digest "$loc" "$DIGEST")")
+  [ "$code" = 201 ] || fail "$name: streamed upload PUT answered $code"
+  record streamed_upload_MiBps "$name" "$2" "$(mibps "$BYTES" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")"
+}
+
+# POST for a session, then one PUT with the whole blob: the monolithic form both registries support.
+monolithic_put() { # name round
+  local name=$1 loc out code seconds t0
+  t0=$(now)
+  curl -s -o /dev/null -D "$WORK/h1" -X POST "${BASE[$name]}/v2/bench/monolithic/blobs/uploads/"
+  loc=$(absolute "$name" "$(location "$WORK/h1")")
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 300 -H 'Expect:' \
+    -H 'Content-Type: application/octet-stream' -X PUT -T "$WORK/blob" "$(with_digest "$loc" "$DIGEST")")
+  [ "$code" = 201 ] || fail "$name: monolithic PUT answered $code"
+  record monolithic_put_MiBps "$name" "$2" "$(mibps "$BYTES" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")"
+}
+
+# One POST carrying the blob (OCI 1.1's single-request push). docker-registry 2.8 ignores the
+# body and opens a session instead, so only Berth is measured.
+single_post() { # name round
+  local out code seconds
+  # From stdin: with -T FILE curl would append the file name to the URL's trailing slash.
+  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 300 -H 'Expect:' \
+    -H 'Content-Type: application/octet-stream' -H 'Transfer-Encoding:' -H "Content-Length: $BYTES" -X POST -T - \
+    "${BASE[$1]}/v2/bench/single/blobs/uploads/?digest=$DIGEST" < "$WORK/blob")
+  read -r code seconds <<< "$out"
+  [ "$code" = 201 ] || fail "$1: single-POST upload answered $code"
+  record single_post_MiBps "$1" "$2" "$(mibps "$BYTES" "$seconds")"
+}
+
+blob_get() { # name round
+  local out code size seconds
+  out=$(curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' --max-time 300 \
+    "${BASE[$1]}/v2/bench/monolithic/blobs/$MONOLITHIC_DIGEST")
+  read -r code size seconds <<< "$out"
+  [ "$code" = 200 ] && [ "$size" = "$BYTES" ] || fail "$1: blob GET answered $code with $size bytes"
+  record blob_get_MiBps "$1" "$2" "$(mibps "$size" "$seconds")"
+}
+
+push_small() { # name repo file
+  local digest loc code
+  digest=sha256:$(sha256sum "$3" | cut -d' ' -f1)
+  curl -s -o /dev/null -D "$WORK/hs" -X POST "${BASE[$1]}/v2/$2/blobs/uploads/"
+  loc=$(absolute "$1" "$(location "$WORK/hs")")
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/octet-stream' \
+    --data-binary @"$3" "$(with_digest "$loc" "$digest")")
+  [ "$code" = 201 ] || fail "$1: small blob push answered $code"
+}
+
+push_manifest() { # name
+  local config layer manifest code
+  config=$WORK/config.json; layer=$WORK/layer.bin; manifest=$WORK/manifest.json
+  printf '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[]}}' > "$config"
+  head -c 1024 /dev/urandom > "$layer"
+  push_small "$1" bench/manifest "$config"
+  push_small "$1" bench/manifest "$layer"
+  cat > "$manifest" <<JSON
+{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+ "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:$(sha256sum "$config" | cut -d' ' -f1)","size":$(stat -c %s "$config")},
+ "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:$(sha256sum "$layer" | cut -d' ' -f1)","size":1024}]}
+JSON
+  code=$(curl -s -o "$WORK/put.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+    --data-binary @"$manifest" "${BASE[$1]}/v2/bench/manifest/manifests/latest")
+  [ "$code" = 201 ] || { cat "$WORK/put.out"; fail "$1: manifest PUT answered $code"; }
+}
+
+manifest_load() { # name round method
+  local out rps ok
+  out=$(timeout 120 hey -n "$REQUESTS" -c "$CONCURRENCY" -m "$3" \
+    -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
+    "${BASE[$1]}/v2/bench/manifest/manifests/latest") || fail "$1: hey $3 failed or timed out"
+  rps=$(awk '/Requests\/sec:/ { printf "%.0f", $2 }' <<< "$out")
+  ok=$(awk '/\[200\]/ { print $2 }' <<< "$out")
+  # hey gives each client REQUESTS / CONCURRENCY requests.
+  local expected=$(( REQUESTS / CONCURRENCY * CONCURRENCY ))
+  [ "${ok:-0}" = "$expected" ] || { echo "$out" | tail -15; fail "$1: manifest $3 got ${ok:-0}/$expected 200s"; }
+  record "manifest_${3}_rps" "$1" "$2" "$rps"
+}
+
+peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+
+# --- run ------------------------------------------------------------------------------------
+printf 'metric\tregistry\tround\tvalue\n' > "$RAW"
+echo "bench: ${SIZE_MIB} MiB blobs, $ROUNDS rounds, $REQUESTS requests x $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+echo "bench: writing the blob..."
+head -c "$(( SIZE_MIB * 1048576 ))" /dev/urandom > "$WORK/blob"
+BYTES=$(stat -c %s "$WORK/blob")
+start_servers
+for name in reference berth; do push_manifest "$name"; done
+
+for round in $(seq 1 "$ROUNDS"); do
+  # Alternate who goes first, so neither always meets a warmer page cache.
+  if (( round % 2 )); then order=(reference berth); else order=(berth reference); fi
+  echo "bench: round $round/$ROUNDS (${order[*]})"
+  fresh_blob "$round" streamed
+  for name in "${order[@]}"; do check_time; streamed_upload "$name" "$round"; done
+  fresh_blob "$round" monolithic
+  for name in "${order[@]}"; do check_time; monolithic_put "$name" "$round"; done
+  MONOLITHIC_DIGEST=$DIGEST
+  fresh_blob "$round" single
+  check_time; single_post berth "$round"
+  for name in "${order[@]}"; do check_time; blob_get "$name" "$round"; done
+  for name in "${order[@]}"; do check_time; manifest_load "$name" "$round" HEAD; done
+  for name in "${order[@]}"; do check_time; manifest_load "$name" "$round" GET; done
+done
+for name in reference berth; do
+  record peak_rss_MiB "$name" all "$(peak_rss_mib "${PID[$name]}")"
+  record cpu_seconds "$name" all "$(cpu_seconds "${PID[$name]}")"
+done
+
+# --- report: median per metric ------------------------------------------------------------------
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+value() { awk -F'\t' -v m="$1" -v r="$2" '$1 == m && $2 == r { print $4 }' "$RAW" | median; }
+{
+  echo "Berth vs docker-registry ($("$REFERENCE" --version 2>/dev/null | head -1 || echo reference)) on $(nproc) cores, $(date -u +%F)"
+  echo "${SIZE_MIB} MiB blobs, median of $ROUNDS rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+  printf '%-36s %16s %12s %8s  %s\n' metric docker-registry Berth ratio target
+  while IFS='|' read -r metric label target; do
+    ref=$(value "$metric" reference); ours=$(value "$metric" berth)
+    ratio=$(awk -v a="$ours" -v b="$ref" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2fx", a / b; else print "-" }')
+    printf '%-36s %16s %12s %8s  %s\n' "$label" "$ref" "$ours" "$ratio" "$target"
+  done <<'ROWS'
+streamed_upload_MiBps|streamed upload MiB/s|>= 2.5x
+monolithic_put_MiBps|monolithic upload (POST+PUT) MiB/s|
+single_post_MiBps|single-POST upload MiB/s|(reference: unsupported)
+blob_get_MiBps|blob GET MiB/s|>= 1x
+manifest_HEAD_rps|manifest HEAD req/s|>= 2x
+manifest_GET_rps|manifest GET req/s|>= 2x
+peak_rss_MiB|peak RSS MiB (lower better)|Berth <= 160
+cpu_seconds|server CPU s (lower better)|
+ROWS
+} | tee "$REPORT"
+echo "bench: raw numbers in $RAW"
