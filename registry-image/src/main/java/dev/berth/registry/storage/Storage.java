@@ -3,6 +3,8 @@ package dev.berth.registry.storage;
 import dev.berth.registry.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,6 +50,15 @@ public interface Storage extends AutoCloseable {
      */
     InputStream readBlob(Digest digest, long offset, long length) throws IOException;
 
+    /**
+     * A short-lived URL from which a client can GET the whole blob itself (S3: a presigned URL),
+     * or empty when this storage offers none or the blob is not committed. The registry answers
+     * a blob GET with a redirect there unless {@code storage.redirect.disable} is set.
+     */
+    default Optional<URI> blobRedirect(Digest digest, Duration ttl) throws IOException {
+        return Optional.empty();
+    }
+
     /** Stores a small blob (a manifest) whose digest the caller has verified. */
     void writeBlob(Digest digest, byte[] content) throws IOException;
 
@@ -73,7 +84,12 @@ public interface Storage extends AutoCloseable {
      */
     long appendUpload(String uploadId, long offset, InputStream data) throws IOException;
 
-    /** Streams the upload's bytes so far, to hash them when no saved hash state can be used. */
+    /**
+     * Streams the upload's bytes so far, to hash them when no saved hash state can be used.
+     * Callers read an upload only after its last chunk: a backend may seal the upload here (S3
+     * completes its multipart upload, since parts in progress cannot be read), after which
+     * appending more data fails; committing it still works.
+     */
     InputStream readUpload(String uploadId) throws IOException;
 
     /**

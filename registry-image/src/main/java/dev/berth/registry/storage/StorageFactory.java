@@ -1,6 +1,7 @@
 package dev.berth.registry.storage;
 
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.storage.s3.S3StorageFactory;
 import java.io.IOException;
 
 /** Builds the storage backend the settings select. */
@@ -11,7 +12,8 @@ public final class StorageFactory {
     public static Storage create(RegistryConfig.StorageSettings settings) throws IOException {
         return switch (settings.driver()) {
             case FILESYSTEM -> new FilesystemStorage(settings.filesystemRoot());
-            case S3 -> throw new IOException("storage.s3: the S3 driver is not available in this build yet");
+            case S3 -> S3StorageFactory.create(settings.s3().orElseThrow(
+                    () -> new IOException("storage.s3: settings missing")), !settings.redirectDisabled());
         };
     }
 }

@@ -228,6 +228,117 @@ public abstract class StorageContract {
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
     }
 
+    @Test
+    void smallChunksBelowFiveMiBBetweenLargerOnesMakeTheRightBlob() throws IOException {
+        // Object stores take parts of at least 5 MiB (but the last): chunk sizes must not matter.
+        int mib = 1024 * 1024;
+        int[] chunks = {mib, 100_000, 7 * mib, 3, 6 * mib + 5, 2 * mib, 1, 11 * mib};
+        byte[] content = random(java.util.Arrays.stream(chunks).sum(), 4);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        int offset = 0;
+        for (int chunk : chunks) {
+            assertEquals(offset + chunk, storage.appendUpload(id, offset, slice(content, offset, offset + chunk)));
+            offset += chunk;
+            assertEquals(offset, storage.uploadSize(id));
+        }
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        assertEquals(Optional.of((long) content.length), storage.blobSize(digest));
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        byte[] middle = new byte[3 * mib];
+        System.arraycopy(content, 5 * mib - 7, middle, 0, middle.length);
+        assertArrayEquals(middle, readAll(storage.readBlob(digest, 5 * mib - 7, middle.length)));
+    }
+
+    @Test
+    void aChunkFailingAfterSeveralMiBLeavesTheUploadUsable() throws IOException {
+        int mib = 1024 * 1024;
+        byte[] content = random(16 * mib + 9, 5);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        int first = 7 * mib + 1;
+        storage.appendUpload(id, 0, slice(content, 0, first));
+        // A client that sends 12 MiB of other bytes and then goes away.
+        InputStream failing = new InputStream() {
+            private final InputStream wrong = new ByteArrayInputStream(random(12 * mib, 6));
+
+            @Override
+            public int read() throws IOException {
+                int b = wrong.read();
+                if (b < 0) {
+                    throw new IOException("client went away");
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = wrong.read(b, off, len);
+                if (n < 0) {
+                    throw new IOException("client went away");
+                }
+                return n;
+            }
+        };
+        assertThrows(IOException.class, () -> storage.appendUpload(id, first, failing));
+        assertEquals(first, storage.uploadSize(id));
+        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+    }
+
+    @Test
+    void aFailedChunkBeforeTheCommitLeavesTheBytesBeforeIt() throws IOException {
+        int mib = 1024 * 1024;
+        byte[] content = random(6 * mib + 3, 12);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, slice(content, 0, content.length));
+        InputStream failing = new InputStream() {
+            private int sent;
+
+            @Override
+            public int read() throws IOException {
+                if (sent++ < 6 * mib) {
+                    return 'x';
+                }
+                throw new IOException("client went away");
+            }
+        };
+        assertThrows(IOException.class, () -> storage.appendUpload(id, content.length, failing));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+    }
+
+    @Test
+    void emptyChunksChangeNothingAndAnEmptyUploadIsAnEmptyBlob() throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        assertEquals(0, storage.appendUpload(id, 0, InputStream.nullInputStream()));
+        assertEquals(0, storage.uploadSize(id));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, new byte[0]);
+        storage.commitUpload(id, digest);
+        assertEquals(Optional.of(0L), storage.blobSize(digest));
+        assertEquals(0, readAll(storage.readBlob(digest, 0, 0)).length);
+    }
+
+    @Test
+    void anUploadReadBackCanStillBeCommitted() throws IOException {
+        byte[] content = random(6 * 1024 * 1024 + 1, 13);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, slice(content, 0, content.length));
+        assertArrayEquals(content, readAll(storage.readUpload(id)));
+        assertArrayEquals(content, readAll(storage.readUpload(id)));
+        assertEquals(content.length, storage.uploadSize(id));
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, digest);
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+    }
+
     // ---- helpers ----
 
     protected Digest commitUpload(byte[] content) throws IOException {

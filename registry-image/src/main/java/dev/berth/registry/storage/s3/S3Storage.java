@@ -1,0 +1,665 @@
+package dev.berth.registry.storage.s3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.storage.NotFoundException;
+import dev.berth.registry.storage.OffsetMismatchException;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoragePaths;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.AbortMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.StorageClass;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * Storage in one S3 bucket, shared by any number of registry processes. It keeps no state in
+ * memory between calls (S3 is strongly consistent, so every process sees every change at once).
+ *
+ * <pre>
+ * &lt;root&gt;/&lt;metadata path&gt;                      metadata (see StoragePaths), one object each
+ * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex&gt;                    blob pointer: {"key": data object, "size": n}
+ * &lt;root&gt;/blobdata/&lt;upload id&gt;/data            a blob's bytes (completed multipart upload)
+ * &lt;root&gt;/blobdata/&lt;upload id&gt;/tail-&lt;end&gt;      an upload's tail (the whole blob when it is smaller than a part)
+ * &lt;root&gt;/uploads/&lt;id&gt;/s3state                  where an upload's bytes are (UploadState)
+ * </pre>
+ *
+ * <p>Committing an upload never copies its bytes: the multipart upload is completed in place
+ * (every part is already uploaded, the last one while its chunk arrived), then the small pointer
+ * object at the content address is written. Commit time is thus independent of the blob's size.
+ * Two concurrent commits of one digest both write a valid pointer, the last one wins; the other
+ * data object is left for garbage collection.
+ */
+public final class S3Storage implements Storage {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OCTET_STREAM = "application/octet-stream";
+    /** Parts up to this size are buffered in memory, larger ones in a temporary file. */
+    static final int PART_MEMORY_LIMIT = 16 * 1024 * 1024;
+    /** Clients should PATCH at least S3's minimum part size (smaller chunks still work). */
+    private static final long MINIMUM_CHUNK = PartSizes.MIN_PART;
+
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final String root;
+    private final PartSizes partSizes;
+    private final ServerSideEncryption encryption;
+    private final StorageClass storageClass;
+
+    /**
+     * @param presigner for blob redirects; null for none
+     * @param rootDirectory prefix of every key ("" for the bucket's top; slashes at either end are ignored)
+     * @param partSize the base part size ({@code storage.s3.chunksize})
+     * @param encrypt ask S3 to encrypt objects at rest (SSE-S3)
+     * @param storageClass for blob data, or null (or "NONE") for the bucket's default
+     */
+    public S3Storage(S3Client s3, S3Presigner presigner, String bucket, String rootDirectory, long partSize,
+            boolean encrypt, String storageClass) {
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        String trimmed = rootDirectory == null ? "" : rootDirectory.replaceAll("^/+|/+$", "");
+        this.root = trimmed.isEmpty() ? "" : trimmed + "/";
+        this.partSizes = new PartSizes(partSize);
+        this.encryption = encrypt ? ServerSideEncryption.AES256 : null;
+        this.storageClass = storageClass == null || storageClass.equalsIgnoreCase("NONE")
+                ? null : StorageClass.fromValue(storageClass);
+    }
+
+    // ---- metadata ----
+
+    @Override
+    public Optional<byte[]> read(String path) throws IOException {
+        return getBytes(key(path));
+    }
+
+    @Override
+    public void write(String path, byte[] content) throws IOException {
+        put(key(path), content, false);
+    }
+
+    @Override
+    public boolean delete(String path) throws IOException {
+        String key = key(path);
+        boolean existed = exists(key);
+        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        return existed;
+    }
+
+    @Override
+    public void deleteDirectory(String directory) throws IOException {
+        deletePrefix(key(directory) + "/", null);
+    }
+
+    @Override
+    public List<String> list(String directory) throws IOException {
+        String prefix = key(directory) + "/";
+        TreeSet<String> names = new TreeSet<>();
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page = call(() -> s3.listObjectsV2(ListObjectsV2Request.builder()
+                    .bucket(bucket).prefix(prefix).delimiter("/").continuationToken(continuation).build()));
+            for (CommonPrefix p : page.commonPrefixes()) {
+                String name = p.prefix().substring(prefix.length());
+                names.add(name.endsWith("/") ? name.substring(0, name.length() - 1) : name);
+            }
+            for (S3Object o : page.contents()) {
+                String name = o.key().substring(prefix.length());
+                if (!name.isEmpty()) {
+                    names.add(name);
+                }
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+        return new ArrayList<>(names);
+    }
+
+    // ---- blobs ----
+
+    private record Pointer(String dataKey, long size) {}
+
+    @Override
+    public Optional<Long> blobSize(Digest digest) throws IOException {
+        return pointer(digest).map(Pointer::size);
+    }
+
+    @Override
+    public InputStream readBlob(Digest digest, long offset, long length) throws IOException {
+        Pointer pointer = pointer(digest).orElseThrow(() -> new NotFoundException("blob " + digest));
+        if (offset < 0 || length < 0 || offset + length > pointer.size()) {
+            throw new IOException("range " + offset + "+" + length + " outside blob " + digest + " of "
+                    + pointer.size() + " bytes");
+        }
+        if (length == 0) {
+            return InputStream.nullInputStream();
+        }
+        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(root + pointer.dataKey())
+                .range("bytes=" + offset + "-" + (offset + length - 1)).build();
+        try {
+            return new RangeStream(s3.getObject(request), length);
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new NotFoundException("blob " + digest);
+            }
+            throw new IOException("S3 GET " + pointer.dataKey() + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 GET " + pointer.dataKey() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<URI> blobRedirect(Digest digest, Duration ttl) throws IOException {
+        if (presigner == null) {
+            return Optional.empty();
+        }
+        Optional<Pointer> pointer = pointer(digest);
+        if (pointer.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = root + pointer.get().dataKey();
+        try {
+            return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(ttl)
+                    .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toURI());
+        } catch (URISyntaxException | SdkException e) {
+            throw new IOException("presigning " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void writeBlob(Digest digest, byte[] content) throws IOException {
+        if (pointer(digest).isPresent()) {
+            return; // content-addressed: the same bytes are already there
+        }
+        String dataKey = "blobdata/" + UUID.randomUUID() + "/data";
+        put(root + dataKey, content, true);
+        writePointer(digest, new Pointer(dataKey, content.length));
+    }
+
+    @Override
+    public boolean deleteBlob(Digest digest) throws IOException {
+        Optional<Pointer> pointer = pointer(digest);
+        if (pointer.isEmpty()) {
+            return false;
+        }
+        String pointerKey = pointerKey(digest);
+        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(pointerKey)));
+        String dataKey = root + pointer.get().dataKey();
+        call(() -> s3.deleteObject(b -> b.bucket(bucket).key(dataKey)));
+        return true;
+    }
+
+    // ---- uploads ----
+
+    @Override
+    public void createUpload(String uploadId) throws IOException {
+        String key = stateKey(uploadId);
+        if (exists(key)) {
+            throw new IOException("upload id collision: " + uploadId);
+        }
+        saveState(uploadId, UploadState.empty());
+    }
+
+    @Override
+    public long uploadSize(String uploadId) throws IOException {
+        return state(uploadId).size();
+    }
+
+    @Override
+    public long appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+        UploadState state = state(uploadId);
+        if (state.size() != offset) {
+            throw new OffsetMismatchException(offset, state.size());
+        }
+        PushbackInputStream in = new PushbackInputStream(data, 1);
+        int first = in.read();
+        if (first < 0) {
+            return state.size(); // an empty chunk changes nothing
+        }
+        in.unread(first);
+        if (state.sealedKey() != null) {
+            throw new IOException("upload " + uploadId + " was read back for verification and takes no more data");
+        }
+
+        String multipartId = state.multipartId();
+        boolean createdMultipart = false;
+        List<String> parts = new ArrayList<>(state.parts());
+        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT)) {
+            if (state.tailSize() > 0) {
+                loadTail(state, buffer);
+            }
+            long received = 0;
+            while (true) {
+                int number = parts.size() + 1;
+                long partSize = partSizes.sizeOf(number);
+                received += buffer.fill(in, partSize);
+                if (buffer.size() < partSize) {
+                    break; // the chunk ended inside this part: the rest is the new tail
+                }
+                if (multipartId == null) {
+                    multipartId = createMultipart(uploadId);
+                    createdMultipart = true;
+                }
+                parts.add(uploadPart(uploadId, multipartId, number, buffer));
+                buffer.reset();
+            }
+            long size = offset + received;
+            String tailKey = null;
+            String tailPartEtag = null;
+            long tailSize = buffer.size();
+            if (tailSize > 0) {
+                tailKey = "blobdata/" + uploadId + "/tail-" + size;
+                putBody(root + tailKey, buffer.body(), true);
+                if (multipartId != null) {
+                    // Uploaded now so that the commit has no data to move.
+                    tailPartEtag = uploadPart(uploadId, multipartId, parts.size() + 1, buffer);
+                }
+            }
+            UploadState updated = new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null);
+            saveState(uploadId, updated); // the append takes effect here
+            if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
+                deleteQuietly(root + state.tailKey());
+            }
+            return size;
+        } catch (IOException | RuntimeException e) {
+            if (createdMultipart) {
+                abortQuietly(uploadId, multipartId);
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public InputStream readUpload(String uploadId) throws IOException {
+        UploadState state = state(uploadId);
+        String sealed = state.sealedKey();
+        if (sealed == null) {
+            sealed = completeData(uploadId, state);
+            saveState(uploadId, new UploadState(state.size(), null, List.of(), null, 0, null, sealed));
+        }
+        String key = root + sealed;
+        if (state.size() == 0) {
+            return InputStream.nullInputStream();
+        }
+        return call(() -> new RangeStream(s3.getObject(b -> b.bucket(bucket).key(key)), state.size()));
+    }
+
+    @Override
+    public void commitUpload(String uploadId, Digest digest) throws IOException {
+        long started = System.nanoTime();
+        UploadState state = state(uploadId);
+        String dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
+        // From here the upload is gone for everyone else (a concurrent purge leaves its data alone).
+        deleteQuietly(stateKey(uploadId));
+        Optional<Pointer> existing = pointer(digest);
+        if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && exists(root + existing.get().dataKey())) {
+            // Already committed by an earlier upload: keep that one, drop these bytes.
+            deletePrefix(root + "blobdata/" + uploadId + "/", null);
+        } else {
+            writePointer(digest, new Pointer(dataKey, state.size()));
+            deletePrefix(root + "blobdata/" + uploadId + "/", root + dataKey); // old tails
+        }
+        deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
+        LOG.debug("upload {} committed as {} ({} bytes, {} parts) in {} ms", uploadId, digest, state.size(),
+                state.parts().size() + (state.tailSize() > 0 ? 1 : 0), (System.nanoTime() - started) / 1_000_000);
+    }
+
+    @Override
+    public void deleteUpload(String uploadId) throws IOException {
+        Optional<UploadState> state = readState(uploadId);
+        if (state.isPresent()) {
+            if (state.get().multipartId() != null) {
+                abortQuietly(uploadId, state.get().multipartId());
+            }
+            // Only while the state exists is blobdata/<id>/ this upload's: once committed it is a blob's.
+            deletePrefix(root + "blobdata/" + uploadId + "/", null);
+        }
+        deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
+    }
+
+    @Override
+    public long minimumChunkLength() {
+        return MINIMUM_CHUNK;
+    }
+
+    @Override
+    public void close() {
+        if (presigner != null) {
+            presigner.close();
+        }
+        s3.close();
+    }
+
+    // ---- upload internals ----
+
+    /** Makes all the upload's bytes one object and returns its key (below the root). */
+    private String completeData(String uploadId, UploadState state) throws IOException {
+        if (state.multipartId() == null) {
+            if (state.tailKey() != null) {
+                return state.tailKey(); // smaller than a part: the tail object is the blob
+            }
+            String empty = "blobdata/" + uploadId + "/data";
+            put(root + empty, new byte[0], true);
+            return empty;
+        }
+        String key = "blobdata/" + uploadId + "/data";
+        String tailEtag = state.tailPartEtag();
+        if (state.tailSize() > 0 && tailEtag == null) {
+            tailEtag = uploadTailPart(uploadId, state);
+        }
+        try {
+            completeMultipart(key, state, tailEtag);
+        } catch (S3Exception e) {
+            if (state.tailSize() == 0 || !"InvalidPart".equals(e.awsErrorDetails().errorCode())) {
+                throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+            }
+            // A chunk that failed after this state was saved may have overwritten the tail's
+            // part (S3 checks every part's ETag): upload the tail again from its object.
+            LOG.info("upload {}: the tail's part was overwritten; uploading it again", uploadId);
+            String repaired = uploadTailPart(uploadId, state);
+            try {
+                completeMultipart(key, state, repaired);
+            } catch (S3Exception again) {
+                throw new IOException("S3 complete multipart upload " + key + ": " + again.getMessage(), again);
+            }
+        }
+        return key;
+    }
+
+    private void completeMultipart(String key, UploadState state, String tailEtag) throws IOException {
+        List<CompletedPart> completed = new ArrayList<>();
+        for (int i = 0; i < state.parts().size(); i++) {
+            completed.add(CompletedPart.builder().partNumber(i + 1).eTag(state.parts().get(i)).build());
+        }
+        if (state.tailSize() > 0) {
+            completed.add(CompletedPart.builder().partNumber(state.parts().size() + 1).eTag(tailEtag).build());
+        }
+        try {
+            s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(root + key)
+                    .uploadId(state.multipartId()).multipartUpload(m -> m.parts(completed)).build());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404 && exists(root + key)) {
+                return; // completed by a concurrent commit of this same upload
+            }
+            if (e.statusCode() == 404) {
+                throw new NotFoundException("upload " + key);
+            }
+            if (e.statusCode() == 400) {
+                throw e; // InvalidPart and the like: the caller may repair
+            }
+            throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String uploadTailPart(String uploadId, UploadState state) throws IOException {
+        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT)) {
+            loadTail(state, buffer);
+            return uploadPart(uploadId, state.multipartId(), state.parts().size() + 1, buffer);
+        }
+    }
+
+    private void loadTail(UploadState state, PartBuffer buffer) throws IOException {
+        String key = root + state.tailKey();
+        try (InputStream tail = call(() -> s3.getObject(b -> b.bucket(bucket).key(key)))) {
+            buffer.fill(tail, state.tailSize());
+        }
+        if (buffer.size() != state.tailSize()) {
+            throw new IOException("tail object " + key + " has " + buffer.size() + " bytes, expected "
+                    + state.tailSize());
+        }
+    }
+
+    private String createMultipart(String uploadId) throws IOException {
+        String key = root + "blobdata/" + uploadId + "/data";
+        CreateMultipartUploadRequest.Builder request = CreateMultipartUploadRequest.builder().bucket(bucket).key(key)
+                .contentType(OCTET_STREAM).serverSideEncryption(encryption).storageClass(storageClass);
+        return call(() -> s3.createMultipartUpload(request.build()).uploadId());
+    }
+
+    private String uploadPart(String uploadId, String multipartId, int number, PartBuffer buffer)
+            throws IOException {
+        String key = root + "blobdata/" + uploadId + "/data";
+        long length = buffer.size();
+        RequestBody body = buffer.body();
+        return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(multipartId).partNumber(number)
+                .contentLength(length), body).eTag());
+    }
+
+    private void abortQuietly(String uploadId, String multipartId) {
+        String key = root + "blobdata/" + uploadId + "/data";
+        try {
+            s3.abortMultipartUpload(AbortMultipartUploadRequest.builder().bucket(bucket).key(key)
+                    .uploadId(multipartId).build());
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                LOG.warn("could not abort multipart upload of {}: {}", key, e.getMessage());
+            }
+        } catch (SdkException e) {
+            LOG.warn("could not abort multipart upload of {}: {}", key, e.getMessage());
+        }
+    }
+
+    private UploadState state(String uploadId) throws IOException {
+        return readState(uploadId).orElseThrow(() -> new NotFoundException("upload " + uploadId));
+    }
+
+    private Optional<UploadState> readState(String uploadId) throws IOException {
+        Optional<byte[]> bytes = getBytes(stateKey(uploadId));
+        return bytes.isEmpty() ? Optional.empty() : Optional.of(UploadState.fromJson(bytes.get()));
+    }
+
+    private void saveState(String uploadId, UploadState state) throws IOException {
+        put(stateKey(uploadId), state.toJson(), false);
+    }
+
+    private String stateKey(String uploadId) {
+        return key(StoragePaths.UPLOADS + "/" + uploadId + "/s3state");
+    }
+
+    // ---- blob pointers ----
+
+    private String pointerKey(Digest digest) {
+        return root + "blobs/" + digest.algorithm().id() + "/" + digest.hex();
+    }
+
+    private Optional<Pointer> pointer(Digest digest) throws IOException {
+        Optional<byte[]> bytes = getBytes(pointerKey(digest));
+        if (bytes.isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode node = JSON.readTree(bytes.get());
+        return Optional.of(new Pointer(node.get("key").asText(), node.get("size").asLong()));
+    }
+
+    private void writePointer(Digest digest, Pointer pointer) throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("key", pointer.dataKey());
+        node.put("size", pointer.size());
+        put(pointerKey(digest), JSON.writeValueAsBytes(node), false);
+    }
+
+    // ---- S3 calls ----
+
+    /** Maps a metadata path to its key, refusing paths that are not plain relative paths. */
+    private String key(String path) {
+        if (path.isEmpty() || path.startsWith("/") || path.endsWith("/")) {
+            throw new IllegalArgumentException("not a storage path: " + path);
+        }
+        for (String segment : path.split("/", -1)) {
+            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("not a storage path: " + path);
+            }
+        }
+        return root + path;
+    }
+
+    private Optional<byte[]> getBytes(String key) throws IOException {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private boolean exists(String key) throws IOException {
+        try {
+            s3.headObject(b -> b.bucket(bucket).key(key));
+            return true;
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return false;
+            }
+            throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void put(String key, byte[] content, boolean blobData) throws IOException {
+        putBody(key, RequestBody.fromBytes(content), blobData);
+    }
+
+    private void putBody(String key, RequestBody body, boolean blobData) throws IOException {
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
+                .contentType(OCTET_STREAM).serverSideEncryption(encryption);
+        if (blobData) {
+            request.storageClass(storageClass);
+        }
+        call(() -> s3.putObject(request.build(), body));
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            LOG.warn("could not delete {}: {}", key, e.getMessage());
+        }
+    }
+
+    /** Deletes every object whose key starts with {@code prefix}, except {@code keep}. */
+    private void deletePrefix(String prefix, String keep) throws IOException {
+        String token = null;
+        do {
+            String continuation = token;
+            ListObjectsV2Response page = call(() -> s3.listObjectsV2(ListObjectsV2Request.builder()
+                    .bucket(bucket).prefix(prefix).continuationToken(continuation).build()));
+            List<ObjectIdentifier> batch = page.contents().stream().map(S3Object::key)
+                    .filter(k -> !k.equals(keep))
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            if (!batch.isEmpty()) {
+                DeleteObjectsResponse deleted = call(() -> s3.deleteObjects(DeleteObjectsRequest.builder()
+                        .bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()).build()));
+                if (!deleted.errors().isEmpty()) {
+                    throw new IOException("S3 could not delete " + deleted.errors().size() + " object(s) under "
+                            + prefix + ", e.g. " + deleted.errors().get(0).key() + ": "
+                            + deleted.errors().get(0).message());
+                }
+            }
+            token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+        } while (token != null);
+    }
+
+    @FunctionalInterface
+    private interface S3Call<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs an S3 request, turning the SDK's unchecked exceptions into IOExceptions. */
+    private static <T> T call(S3Call<T> request) throws IOException {
+        try {
+            return request.run();
+        } catch (S3Exception e) {
+            throw new IOException("S3 " + e.awsErrorDetails().errorCode() + " (" + e.statusCode() + "): "
+                    + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3: " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * An object's bytes; closing it before the end aborts the HTTP exchange rather than reading
+     * the rest of a possibly huge object just to reuse the connection.
+     */
+    private static final class RangeStream extends FilterInputStream {
+        private final ResponseInputStream<GetObjectResponse> response;
+        private long remaining;
+
+        RangeStream(ResponseInputStream<GetObjectResponse> response, long length) {
+            super(response);
+            this.response = response;
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                remaining--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                remaining -= n;
+            }
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (remaining > 0) {
+                response.abort();
+            }
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.berth.registry.storage.s3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where an upload's bytes are in S3, stored at {@code uploads/<id>/s3state} so that any registry
+ * process can continue the upload. Replacing this object is what makes an append take effect:
+ * a chunk that fails before it leaves the previous state, and the objects that state names,
+ * untouched.
+ *
+ * <p>The upload's bytes are, in order: the full parts {@code 1..parts.size()} of the multipart
+ * upload {@code multipartId} (sizes from {@link PartSizes}), then the tail — the bytes after the
+ * last full part, fewer than a part's size — held in the object {@code tailKey}. When a
+ * multipart upload exists the tail is also uploaded as part {@code parts.size() + 1}
+ * ({@code tailPartEtag}), so that committing needs no data transfer; the next chunk re-reads the
+ * tail object (at most one part) and overwrites that part.
+ *
+ * @param size bytes received
+ * @param multipartId the S3 multipart upload, created with the first full part; null before
+ * @param parts ETags of the full parts 1..n
+ * @param tailKey the object holding the tail (key below the storage root), or null without tail
+ * @param tailSize bytes in the tail
+ * @param tailPartEtag ETag of the tail uploaded as part n+1, or null
+ * @param sealedKey once the upload was read back and so completed (see {@code readUpload}): the
+ *     object holding all its bytes; no more data can be appended then
+ */
+record UploadState(
+        long size,
+        String multipartId,
+        List<String> parts,
+        String tailKey,
+        long tailSize,
+        String tailPartEtag,
+        String sealedKey) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    UploadState {
+        parts = List.copyOf(parts);
+    }
+
+    static UploadState empty() {
+        return new UploadState(0, null, List.of(), null, 0, null, null);
+    }
+
+    Optional<String> multipart() {
+        return Optional.ofNullable(multipartId);
+    }
+
+    byte[] toJson() throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("size", size);
+        if (multipartId != null) {
+            node.put("multipartId", multipartId);
+        }
+        ArrayNode etags = node.putArray("parts");
+        parts.forEach(etags::add);
+        if (tailKey != null) {
+            node.put("tailKey", tailKey);
+            node.put("tailSize", tailSize);
+        }
+        if (tailPartEtag != null) {
+            node.put("tailPartEtag", tailPartEtag);
+        }
+        if (sealedKey != null) {
+            node.put("sealedKey", sealedKey);
+        }
+        return JSON.writeValueAsBytes(node);
+    }
+
+    static UploadState fromJson(byte[] bytes) throws IOException {
+        JsonNode node = JSON.readTree(bytes);
+        if (node == null || !node.has("size")) {
+            throw new IOException("not an upload state object");
+        }
+        List<String> etags = new ArrayList<>();
+        node.path("parts").forEach(e -> etags.add(e.asText()));
+        return new UploadState(
+                node.get("size").asLong(),
+                text(node, "multipartId"),
+                etags,
+                text(node, "tailKey"),
+                node.path("tailSize").asLong(0),
+                text(node, "tailPartEtag"),
+                text(node, "sealedKey"));
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+}
