@@ -60,7 +60,9 @@ public record ByteRange(long first, long last) {
         try {
             long first = Long.parseLong(m.group(1));
             long last = Long.parseLong(m.group(2));
-            return first <= last ? Optional.of(new ByteRange(first, last)) : Optional.empty();
+            // last - first < MAX keeps length() from overflowing on 0-9223372036854775807
+            return first <= last && last - first < Long.MAX_VALUE ? Optional.of(new ByteRange(first, last))
+                    : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

@@ -76,6 +76,31 @@ public final class Exchange {
         return Content.Source.asInputStream(request);
     }
 
+    /**
+     * Reads and drops what is left of the request body, up to {@code limit} bytes, so that an
+     * error answered before the body was read leaves the connection usable for the client's next
+     * request. Beyond the limit the connection is closed after the answer instead.
+     */
+    public void discardBody(long limit) {
+        if (request.getHeaders().get(HttpHeader.CONTENT_LENGTH) == null
+                && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null) {
+            return; // no body
+        }
+        try (InputStream in = Content.Source.asInputStream(request)) {
+            byte[] buffer = new byte[64 * 1024];
+            long left = limit;
+            int n;
+            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+                left -= n;
+            }
+            if (left <= 0 && in.read() != -1) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
+        } catch (IOException | RuntimeException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
     public Exchange header(String name, String value) {
         response.getHeaders().put(name, value);
         return this;

@@ -1,6 +1,7 @@
 package dev.berth.registry.http;
 
 import java.io.IOException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 final class RegistryHandler extends Handler.Abstract {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
+    /** How much of a refused request's unread body is read away to keep the connection open. */
+    private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
 
     RegistryHandler(Router router) {
@@ -39,8 +42,17 @@ final class RegistryHandler extends Handler.Abstract {
             LOG.debug("{} {}: client went away: {}", exchange.method(), exchange.path(), e.toString());
             callback.failed(e);
         } catch (Throwable e) {
-            LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
-            answerError(exchange, new InternalError(e), callback);
+            // Jetty's own verdict on the request (HttpException), such as a query string with a bad
+            // %-escape, is the client's error when Jetty says 4xx: never a 500.
+            RegistryException error = e instanceof HttpException http ? clientError(http.getCode(), http.getReason())
+                    : null;
+            if (error == null) {
+                LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
+                error = new InternalError(e);
+            } else {
+                LOG.debug("{} {} -> {} {}", exchange.method(), exchange.path(), error.status(), e.toString());
+            }
+            answerError(exchange, error, callback);
         }
         return true;
     }
@@ -51,11 +63,19 @@ final class RegistryHandler extends Handler.Abstract {
             return;
         }
         try {
+            exchange.discardBody(DISCARD_LIMIT);
             ErrorResponses.send(exchange, error);
             callback.succeeded();
         } catch (IOException | RuntimeException e) {
             callback.failed(e);
         }
+    }
+
+    private static RegistryException clientError(int status, String reason) {
+        if (status < 400 || status >= 500) {
+            return null;
+        }
+        return new RegistryException(ErrorCode.UNSUPPORTED, status, "malformed request: " + reason);
     }
 
     /** An unexpected failure: a 500 that says as little as possible, the log says the rest. */

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.RepositoryManifests;
 import dev.berth.registry.http.Digests;
-import dev.berth.registry.http.ErrorCode;
 import dev.berth.registry.http.Exchange;
-import dev.berth.registry.http.RegistryException;
 import dev.berth.registry.http.RouteHandler;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
@@ -30,9 +28,9 @@ public final class ReferrersHandler implements RouteHandler {
             throw RouteHandler.unsupported(exchange);
         }
         Digest subject = Digests.require(parameter);
-        if (!manifests.repositoryExists(name)) {
-            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " does not exist");
-        }
+        // No NAME_UNKNOWN for a repository that does not exist: the spec forbids a 404 from a
+        // registry that supports the referrers API (clients take it as "fall back to tag schema").
+        // Such a repository simply has no referrers.
         Optional<String> artifactType = exchange.query("artifactType").filter(s -> !s.isEmpty());
         ObjectNode index = JSON.createObjectNode();
         index.put("schemaVersion", 2);

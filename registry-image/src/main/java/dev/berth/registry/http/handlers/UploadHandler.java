@@ -84,16 +84,17 @@ public final class UploadHandler implements RouteHandler {
         accepted(exchange, record, 202);
     }
 
-    /** Cross-repository mount; false (fall back to a new upload) when the source cannot provide the blob. */
+    /**
+     * Cross-repository mount; false (fall back to a new upload) when the source cannot provide the
+     * blob. Like registry:2, an invalid {@code from} name or {@code mount} digest is one such case,
+     * not an error: the spec lets a registry that cannot mount answer 202 with a new upload.
+     */
     private boolean tryMount(Exchange exchange, String name, String mount, String from) throws IOException {
-        if (!RepositoryName.isValid(from)) {
-            throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name in from: '" + from + "'");
-        }
-        Digest digest = Digests.require(mount);
-        if (!blobs.mount(from, name, digest)) {
+        Optional<Digest> digest = Digest.parse(mount);
+        if (!RepositoryName.isValid(from) || digest.isEmpty() || !blobs.mount(from, name, digest.get())) {
             return false;
         }
-        created(exchange, name, digest);
+        created(exchange, name, digest.get());
         return true;
     }
 
@@ -138,6 +139,11 @@ public final class UploadHandler implements RouteHandler {
             if (range.isEmpty() || range.get().first() != record.size()) {
                 throw outOfOrder(exchange, record, "final chunk's Content-Range " + contentRange.get()
                         + " does not start at " + record.size());
+            }
+            long length = exchange.contentLength();
+            if (length >= 0 && length != range.get().length()) {
+                throw outOfOrder(exchange, record, "Content-Range " + contentRange.get() + " covers "
+                        + range.get().length() + " bytes but Content-Length is " + length);
             }
         }
         InputStream body = exchange.contentLength() == 0 ? InputStream.nullInputStream() : exchange.body();

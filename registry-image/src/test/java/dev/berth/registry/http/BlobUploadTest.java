@@ -1,0 +1,219 @@
+package dev.berth.registry.http;
+
+import static dev.berth.registry.http.ErrorAssertions.assertError;
+import static dev.berth.registry.http.RegistryClient.withQuery;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Monolithic (POST+PUT, single POST) and streamed (POST, PATCH, PUT) blob uploads, status and cancel. */
+class BlobUploadTest {
+
+    @RegisterExtension
+    static final RunningRegistry registry = RunningRegistry.withDelete();
+
+    private final RegistryClient client = registry.client();
+
+    private void assertBlob(String repo, String digest, byte[] content) {
+        RegistryClient.Response r = client.get("/v2/" + repo + "/blobs/" + digest);
+        assertEquals(200, r.status(), r::toString);
+        assertArrayEquals(content, r.body());
+    }
+
+    private void assertNoBlob(String repo, String digest) {
+        assertEquals(404, client.head("/v2/" + repo + "/blobs/" + digest).status(), digest + " is visible");
+    }
+
+    @Test
+    void postStartsAnUploadWithLocationRangeAndChunkMinimum() {
+        String repo = RunningRegistry.newRepository("upload");
+        RegistryClient.Response r = client.post("/v2/" + repo + "/blobs/uploads/", null);
+        assertEquals(202, r.status(), r::toString);
+        String location = r.requireHeader("Location");
+        assertTrue(location.contains("/v2/" + repo + "/blobs/uploads/"), location);
+        assertEquals("0-0", r.requireHeader("Range"));
+        assertFalse(r.requireHeader("Docker-Upload-UUID").isBlank());
+        long minimum = Long.parseLong(r.requireHeader("OCI-Chunk-Min-Length"));
+        assertTrue(minimum >= 0);
+        assertEquals("0", r.requireHeader("Content-Length"));
+    }
+
+    @Test
+    void monolithicPostThenPut() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(5000);
+        String digest = Blobs.sha256(content);
+        String location = client.startUpload(repo);
+        RegistryClient.Response r = client.put(withQuery(location, "digest=" + digest), content,
+                "Content-Type", "application/octet-stream");
+        assertEquals(201, r.status(), r::toString);
+        assertEquals("/v2/" + repo + "/blobs/" + digest, client.resolve(r.requireHeader("Location")).getPath());
+        assertEquals(digest, r.requireHeader("Docker-Content-Digest"));
+        assertBlob(repo, digest, content);
+    }
+
+    @Test
+    void monolithicSinglePostWithDigest() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(3000);
+        String digest = Blobs.sha256(content);
+        RegistryClient.Response r = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + digest, content,
+                "Content-Type", "application/octet-stream");
+        assertEquals(201, r.status(), r::toString);
+        assertEquals("/v2/" + repo + "/blobs/" + digest, client.resolve(r.requireHeader("Location")).getPath());
+        assertEquals(digest, r.requireHeader("Docker-Content-Digest"));
+        assertBlob(repo, digest, content);
+    }
+
+    @Test
+    void singlePostWithWrongDigestStoresNothing() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(3000);
+        String claimed = Blobs.unknownDigest();
+        RegistryClient.Response r = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + claimed, content,
+                "Content-Type", "application/octet-stream");
+        assertError(r, 400, "DIGEST_INVALID");
+        assertNoBlob(repo, claimed);
+        assertNoBlob(repo, Blobs.sha256(content));
+    }
+
+    @Test
+    void emptyBlob() {
+        String repo = RunningRegistry.newRepository("upload");
+        String digest = client.pushBlob(repo, new byte[0]);
+        RegistryClient.Response r = client.get("/v2/" + repo + "/blobs/" + digest);
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("0", r.requireHeader("Content-Length"));
+        assertEquals(0, r.body().length);
+    }
+
+    @Test
+    void streamedPostPatchPut() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(300_000);
+        String digest = Blobs.sha256(content);
+        String location = client.startUpload(repo);
+        RegistryClient.Response patch = client.sendStreamed("PATCH", location, content,
+                "Content-Type", "application/octet-stream");
+        assertEquals(202, patch.status(), patch::toString);
+        assertEquals("0-" + (content.length - 1), patch.requireHeader("Range"));
+        String next = patch.requireHeader("Location");
+        RegistryClient.Response put = client.put(withQuery(next, "digest=" + digest), new byte[0]);
+        assertEquals(201, put.status(), put::toString);
+        assertEquals(digest, put.requireHeader("Docker-Content-Digest"));
+        assertBlob(repo, digest, content);
+    }
+
+    @Test
+    void streamedPutWithChunkedBody() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(70_000);
+        String digest = Blobs.sha256(content);
+        String location = client.startUpload(repo);
+        RegistryClient.Response put = client.sendStreamed("PUT", withQuery(location, "digest=" + digest), content,
+                "Content-Type", "application/octet-stream");
+        assertEquals(201, put.status(), put::toString);
+        assertBlob(repo, digest, content);
+    }
+
+    @Test
+    void statusAnswers204WithTheRange() {
+        String repo = RunningRegistry.newRepository("upload");
+        String location = client.startUpload(repo);
+        RegistryClient.Response empty = client.get(location);
+        assertEquals(204, empty.status(), empty::toString);
+        assertEquals("0-0", empty.requireHeader("Range"));
+        assertTrue(empty.requireHeader("Location").contains("/blobs/uploads/"));
+
+        RegistryClient.Response patch = client.patch(location, Blobs.random(1234),
+                "Content-Type", "application/octet-stream");
+        assertEquals(202, patch.status(), patch::toString);
+        RegistryClient.Response status = client.get(patch.requireHeader("Location"));
+        assertEquals(204, status.status(), status::toString);
+        assertEquals("0-1233", status.requireHeader("Range"));
+        assertEquals(patch.requireHeader("Docker-Upload-UUID"), status.requireHeader("Docker-Upload-UUID"));
+    }
+
+    @Test
+    void cancelRemovesTheUpload() {
+        String repo = RunningRegistry.newRepository("upload");
+        String location = client.startUpload(repo);
+        byte[] chunk = Blobs.random(100);
+        assertEquals(202, client.patch(location, chunk).status());
+        RegistryClient.Response cancel = client.delete(location);
+        assertEquals(204, cancel.status(), cancel::toString);
+        assertError(client.get(location), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(client.patch(location, chunk), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(client.put(withQuery(location, "digest=" + Blobs.sha256(chunk)), new byte[0]), 404,
+                "BLOB_UPLOAD_UNKNOWN");
+        assertError(client.delete(location), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertNoBlob(repo, Blobs.sha256(chunk));
+    }
+
+    @Test
+    void finalPutWithWrongDigestStoresNothing() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(4000);
+        String claimed = Blobs.unknownDigest();
+        String location = client.startUpload(repo);
+        RegistryClient.Response patch = client.patch(location, content);
+        assertEquals(202, patch.status(), patch::toString);
+        RegistryClient.Response put = client.put(withQuery(patch.requireHeader("Location"), "digest=" + claimed),
+                new byte[0]);
+        assertError(put, 400, "DIGEST_INVALID");
+        assertNoBlob(repo, claimed);
+        assertNoBlob(repo, Blobs.sha256(content));
+    }
+
+    @Test
+    void monolithicPutWithWrongDigestStoresNothing() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(4000);
+        byte[] other = Blobs.random(4000);
+        String claimed = Blobs.sha256(other);
+        String location = client.startUpload(repo);
+        assertError(client.put(withQuery(location, "digest=" + claimed), content), 400, "DIGEST_INVALID");
+        assertNoBlob(repo, claimed);
+        assertNoBlob(repo, Blobs.sha256(content));
+        // the right content under that digest is still accepted afterwards
+        client.pushBlob(repo, other);
+        assertBlob(repo, claimed, other);
+    }
+
+    @Test
+    void finalPutWithoutDigestIsRefusedAndTheUploadContinues() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(100);
+        String location = client.startUpload(repo);
+        assertError(client.put(location, content), 400, "DIGEST_INVALID");
+        RegistryClient.Response put = client.put(withQuery(location, "digest=" + Blobs.sha256(content)), content);
+        assertEquals(201, put.status(), put::toString);
+        assertBlob(repo, Blobs.sha256(content), content);
+    }
+
+    @Test
+    void sameBlobPushedTwiceAndToTwoRepositories() {
+        String a = RunningRegistry.newRepository("upload");
+        String b = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(1000);
+        String digest = client.pushBlob(a, content);
+        client.pushBlob(a, content);
+        client.pushBlob(b, content);
+        assertBlob(a, digest, content);
+        assertBlob(b, digest, content);
+    }
+
+    @Test
+    void uploadsAreNotUsableAfterCompletion() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] content = Blobs.random(100);
+        String location = client.startUpload(repo);
+        assertEquals(201, client.put(withQuery(location, "digest=" + Blobs.sha256(content)), content).status());
+        assertError(client.get(location), 404, "BLOB_UPLOAD_UNKNOWN");
+        assertError(client.patch(location, content), 404, "BLOB_UPLOAD_UNKNOWN");
+    }
+}

@@ -1,0 +1,91 @@
+package dev.berth.registry.http;
+
+import dev.berth.registry.config.RegistryConfig;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * An in-process registry on a fresh temporary folder, shared by the tests of one class:
+ * {@code @RegisterExtension static final RunningRegistry registry = RunningRegistry.withDelete();}.
+ * Tests isolate themselves by using their own repository names ({@link #newRepository}).
+ */
+public final class RunningRegistry implements BeforeAllCallback, AfterAllCallback {
+
+    private static final AtomicInteger REPOSITORIES = new AtomicInteger();
+
+    private final boolean deleteEnabled;
+    private Path root;
+    private RegistryServer server;
+    private RegistryClient client;
+
+    private RunningRegistry(boolean deleteEnabled) {
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    public static RunningRegistry withDelete() {
+        return new RunningRegistry(true);
+    }
+
+    public static RunningRegistry withoutDelete() {
+        return new RunningRegistry(false);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        root = Files.createTempDirectory("berth-test-");
+        server = RegistryServer.start(RegistryConfig.forFilesystem(root, deleteEnabled));
+        client = new RegistryClient(server.baseUri());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        deleteTree(root);
+    }
+
+    public RegistryClient client() {
+        return client;
+    }
+
+    public RegistryServer server() {
+        return server;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** A repository name no other test uses, e.g. {@code test/blobs-17}. */
+    public static String newRepository(String hint) {
+        return "test/" + hint + "-" + REPOSITORIES.incrementAndGet();
+    }
+
+    public static void deleteTree(Path dir) throws IOException {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.deleteIfExists(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                Files.deleteIfExists(d);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
