@@ -12,10 +12,15 @@ import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
 import java.util.Optional;
 
 /** {@code /v2/<name>/blobs/<digest>}: GET and HEAD (with byte ranges), DELETE when enabled. */
 public final class BlobHandler implements RouteHandler {
+
+    /** How long a redirect's presigned URL stays valid (registry:2 uses 20 minutes too). */
+    static final Duration REDIRECT_TTL = Duration.ofMinutes(20);
 
     private final Storage storage;
     private final RepositoryBlobs blobs;
@@ -39,6 +44,18 @@ public final class BlobHandler implements RouteHandler {
 
     private void get(Exchange exchange, String name, Digest digest) throws IOException {
         long size = blobs.size(name, digest).orElseThrow(() -> unknown(name, digest));
+        if (!exchange.isHead()) {
+            // Object storage serves the bytes itself (registry:2's default; storage.redirect.disable
+            // turns it off). The URL expires, so the answer must not be cached.
+            Optional<URI> redirect = storage.blobRedirect(digest, REDIRECT_TTL);
+            if (redirect.isPresent()) {
+                exchange.header("Docker-Content-Digest", digest.toString())
+                        .header("Cache-Control", "no-store")
+                        .header("Location", redirect.get().toString())
+                        .send(307);
+                return;
+            }
+        }
         Optional<ByteRange> range = ByteRange.ofRangeHeader(exchange.header("Range"), size);
         exchange.header("Docker-Content-Digest", digest.toString())
                 .header("ETag", "\"" + digest + "\"")
