@@ -1,0 +1,151 @@
+package dev.berth.cdk.hosts;
+
+import java.util.List;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
+import software.amazon.awscdk.services.ec2.BlockDevice;
+import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
+import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
+import software.amazon.awscdk.services.ec2.EbsDeviceVolumeType;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.InstanceArchitecture;
+import software.amazon.awscdk.services.ec2.InstanceType;
+import software.amazon.awscdk.services.ec2.LaunchTemplate;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ecs.AmiHardwareType;
+import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.EcsOptimizedImage;
+import software.amazon.awscdk.services.ecs.ICluster;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.constructs.Construct;
+
+/**
+ * The ECS cluster and the EC2 hosts it runs on: a launch template (ECS-optimized Amazon Linux
+ * 2023, IMDSv2 only with hop limit 1 so containers cannot reach the host role, encrypted EBS),
+ * an Auto Scaling group, and a capacity provider with managed scaling that grows and shrinks
+ * the group with the tasks placed on it.
+ */
+public class EcsHosts extends Construct {
+
+    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, int minHosts, int maxHosts) {
+    }
+
+    /** The ECS-optimized AL2023 AMI's root device; 30 GiB is its default size. */
+    static final String ROOT_DEVICE = "/dev/xvda";
+    static final int ROOT_VOLUME_GIB = 30;
+
+    private final Cluster cluster;
+    private final SecurityGroup securityGroup;
+    private final AsgCapacityProvider capacityProvider;
+
+    public EcsHosts(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.cluster = Cluster.Builder.create(this, "Cluster")
+                .vpc(props.vpc())
+                .containerInsightsV2(ContainerInsights.ENABLED)
+                .build();
+        this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
+                .vpc(props.vpc())
+                .description("Berth ECS hosts: inbound only from the load balancer")
+                .allowAllOutbound(true)
+                .build();
+        LaunchTemplate launchTemplate = createLaunchTemplate(props);
+        AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
+        this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
+                .autoScalingGroup(group)
+                .enableManagedScaling(true)
+                .targetCapacityPercent(100)
+                // ECS moves tasks off a host before it goes, and will not scale in a host
+                // that runs tasks; so CDK's legacy drain hook (a Lambda, an SNS topic) is not made.
+                .enableManagedDraining(true)
+                .enableManagedTerminationProtection(true)
+                .build();
+        // Writes "echo ECS_CLUSTER=<cluster> >> /etc/ecs/ecs.config" into the user data.
+        cluster.addAsgCapacityProvider(capacityProvider);
+        acknowledgeAgentPermissions(launchTemplate.getRole());
+    }
+
+    public ICluster cluster() {
+        return cluster;
+    }
+
+    public ISecurityGroup securityGroup() {
+        return securityGroup;
+    }
+
+    public AsgCapacityProvider capacityProvider() {
+        return capacityProvider;
+    }
+
+    private LaunchTemplate createLaunchTemplate(Props props) {
+        InstanceType instanceType = new InstanceType(props.instanceType());
+        AmiHardwareType hardware = instanceType.getArchitecture() == InstanceArchitecture.ARM_64
+                ? AmiHardwareType.ARM
+                : AmiHardwareType.STANDARD;
+        Role role = Role.Builder.create(this, "InstanceRole")
+                .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
+                .description("Berth ECS hosts: the ECS agent only (statements added by the cluster)")
+                .build();
+        return LaunchTemplate.Builder.create(this, "LaunchTemplate")
+                .machineImage(EcsOptimizedImage.amazonLinux2023(hardware))
+                .instanceType(instanceType)
+                .userData(UserData.forLinux())
+                .role(role)
+                .securityGroup(securityGroup)
+                .requireImdsv2(true)
+                // One hop: a container behind the docker bridge is a second hop, so it cannot
+                // reach the instance metadata service and the host role.
+                .httpPutResponseHopLimit(1)
+                .blockDevices(List.of(BlockDevice.builder()
+                        .deviceName(ROOT_DEVICE)
+                        .volume(BlockDeviceVolume.ebs(ROOT_VOLUME_GIB, EbsDeviceOptions.builder()
+                                .encrypted(true)
+                                .volumeType(EbsDeviceVolumeType.GP3)
+                                .deleteOnTermination(true)
+                                .build()))
+                        .build()))
+                .build();
+    }
+
+    /** After the cluster has written the agent's statements into the role's default policy. */
+    private static void acknowledgeAgentPermissions(IRole role) {
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("The ECS agent's ecs:Poll, ecs:StartTelemetrySession, ecs:DiscoverPollEndpoint, "
+                        + "ecr:GetAuthorizationToken and logs calls do not support resource-level "
+                        + "permissions; ecs:Submit* is scoped to this cluster. CDK writes these.")
+                .appliesTo(List.of("Action::ecs:Submit*", "Resource::*"))
+                .build()), true);
+    }
+
+    private AutoScalingGroup createAutoScalingGroup(Props props, LaunchTemplate launchTemplate) {
+        AutoScalingGroup group = AutoScalingGroup.Builder.create(this, "Group")
+                .vpc(props.vpc())
+                .vpcSubnets(props.subnets())
+                .launchTemplate(launchTemplate)
+                .minCapacity(props.minHosts())
+                .maxCapacity(props.maxHosts())
+                .build();
+        NagSuppressions.addResourceSuppressions(group, List.of(
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-AS1")
+                        .reason("The hosts are not load balancer targets (the tasks are); ECS health-checks "
+                                + "and replaces tasks, and the capacity provider manages the hosts.")
+                        .build(),
+                NagPackSuppression.builder()
+                        .id("AwsSolutions-AS3")
+                        .reason("Scaling is driven by the ECS capacity provider; its events are in "
+                                + "the ECS service events and CloudWatch, no SNS notifications wanted.")
+                        .build()));
+        return group;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.berth.cdk.network;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import software.amazon.awscdk.services.ec2.FlowLogDestination;
+import software.amazon.awscdk.services.ec2.FlowLogOptions;
+import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpoint;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
+import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.IpAddresses;
+import software.amazon.awscdk.services.ec2.SubnetConfiguration;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.constructs.Construct;
+
+/**
+ * The VPC over two AZs. By default only public subnets and no NAT gateway: hosts get public
+ * IPs but their security group admits only the load balancer, and all blob traffic to S3 goes
+ * through the free gateway endpoint. With {@code privateHosts} the hosts move to private
+ * subnets behind one NAT gateway.
+ */
+public class RegistryNetwork extends Construct {
+
+    /** @param privateHosts hosts in private subnets behind one NAT gateway */
+    public record Props(boolean privateHosts, RetentionDays flowLogRetention) {
+    }
+
+    private final Vpc vpc;
+    private final boolean privateHosts;
+
+    public RegistryNetwork(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.privateHosts = props.privateHosts();
+        this.vpc = createVpc();
+        createS3Endpoint();
+        createFlowLog(props.flowLogRetention());
+    }
+
+    public IVpc vpc() {
+        return vpc;
+    }
+
+    /** Where the ECS hosts live. */
+    public SubnetSelection hostSubnets() {
+        return SubnetSelection.builder()
+                .subnetType(privateHosts ? SubnetType.PRIVATE_WITH_EGRESS : SubnetType.PUBLIC)
+                .build();
+    }
+
+    /** Where the internet-facing load balancer lives. */
+    public SubnetSelection loadBalancerSubnets() {
+        return SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build();
+    }
+
+    private Vpc createVpc() {
+        List<SubnetConfiguration> subnets = new ArrayList<>();
+        subnets.add(SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC).cidrMask(24).build());
+        if (privateHosts) {
+            subnets.add(SubnetConfiguration.builder()
+                    .name("Private").subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(24).build());
+        }
+        return Vpc.Builder.create(this, "Vpc")
+                .ipAddresses(IpAddresses.cidr("10.40.0.0/16"))
+                .maxAzs(2)
+                .natGateways(privateHosts ? 1 : 0)
+                .subnetConfiguration(subnets)
+                // Nothing uses the default security group; locking it down would need a
+                // custom-resource Lambda, i.e. more moving parts than it protects.
+                .restrictDefaultSecurityGroup(false)
+                .build();
+    }
+
+    /** Free, and keeps layer pushes and pulls off the NAT gateway and the public internet. */
+    private GatewayVpcEndpoint createS3Endpoint() {
+        return vpc.addGatewayEndpoint("S3Endpoint", GatewayVpcEndpointOptions.builder()
+                .service(GatewayVpcEndpointAwsService.S3)
+                .subnets(List.of(hostSubnets()))
+                .build());
+    }
+
+    private void createFlowLog(RetentionDays retention) {
+        LogGroup logGroup = LogGroup.Builder.create(this, "FlowLogGroup").retention(retention).build();
+        vpc.addFlowLog("FlowLog", FlowLogOptions.builder()
+                .destination(FlowLogDestination.toCloudWatchLogs(logGroup))
+                .trafficType(FlowLogTrafficType.ALL)
+                .build());
+    }
+}

@@ -1,0 +1,51 @@
+package dev.berth.cdk.storage;
+
+import java.util.List;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.s3.BlockPublicAccess;
+import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketEncryption;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.LifecycleRule;
+import software.amazon.awscdk.services.s3.ObjectOwnership;
+import software.constructs.Construct;
+
+/**
+ * One bucket for the load balancer's access logs and the image bucket's server access logs.
+ * SSE-S3, because ALB log delivery does not support KMS keys.
+ */
+public class AccessLogBucket extends Construct {
+
+    public record Props(int expireAfterDays) {
+    }
+
+    private final Bucket bucket;
+
+    public AccessLogBucket(Construct scope, String id, Props props) {
+        super(scope, id);
+        this.bucket = Bucket.Builder.create(this, "Bucket")
+                .encryption(BucketEncryption.S3_MANAGED)
+                .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
+                .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
+                .enforceSsl(true)
+                .lifecycleRules(List.of(LifecycleRule.builder()
+                        .id("expire-logs")
+                        .expiration(Duration.days(props.expireAfterDays()))
+                        .build()))
+                // Logs are evidence: never deleted with the stack.
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-S1")
+                .reason("This is the access-log bucket itself; logging it into itself would loop.")
+                .build()));
+    }
+
+    public IBucket bucket() {
+        return bucket;
+    }
+}

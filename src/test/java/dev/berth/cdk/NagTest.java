@@ -1,0 +1,85 @@
+package dev.berth.cdk;
+
+import static dev.berth.cdk.Json.at;
+import static dev.berth.cdk.Json.list;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Test;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+import software.amazon.awscdk.services.s3.Bucket;
+
+/** cdk-nag AwsSolutions: nothing left unacknowledged, in every setting combination we ship. */
+class NagTest {
+
+    static Stream<String> scenarios() {
+        return Stream.of("defaults", "privateArmImported", "domainWithZone", "domainWithCertificate");
+    }
+
+    static Synth scenario(String name) {
+        return switch (name) {
+            case "defaults" -> Scenarios.defaults();
+            case "privateArmImported" -> Scenarios.privateArmImported();
+            case "domainWithZone" -> Scenarios.domainWithZone();
+            case "domainWithCertificate" -> Scenarios.domainWithCertificate();
+            default -> throw new IllegalArgumentException(name);
+        };
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void awsSolutionsChecksLeaveNoFindings(String name) {
+        Annotations annotations = Annotations.fromStack(scenario(name).stack());
+        List<SynthesisMessage> findings = new java.util.ArrayList<>();
+        findings.addAll(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        findings.addAll(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        assertTrue(findings.isEmpty(), () -> findings.stream()
+                .map(m -> m.getId() + ": " + m.getEntry().getData()).toList().toString());
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void everyAcknowledgedFindingHasAWrittenReason(String name) {
+        Map<String, Object> resources = Json.map(scenario(name).template().toJSON().get("Resources"));
+        int acknowledged = 0;
+        for (Object resource : resources.values()) {
+            Object rules = at(resource, "Metadata", "cdk_nag", "rules_to_suppress");
+            if (rules == null) {
+                continue;
+            }
+            for (Object rule : list(rules)) {
+                acknowledged++;
+                assertTrue(String.valueOf(at(rule, "id")).startsWith("AwsSolutions-"));
+                assertTrue(String.valueOf(at(rule, "reason")).length() >= 40, rule.toString());
+            }
+        }
+        assertTrue(acknowledged > 0);
+    }
+
+    /** Proof that the gate bites: a bare bucket gets findings. */
+    @Test
+    void theChecksReportFindingsOnAnUnsafeResource() {
+        App app = new App();
+        Stack stack = new Stack(app, "Unsafe");
+        new Bucket(stack, "Bare");
+        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().build());
+        List<SynthesisMessage> errors = Annotations.fromStack(stack)
+                .findError("*", Match.stringLikeRegexp("AwsSolutions-S1.*"));
+        assertFalse(errors.isEmpty());
+        assertEquals("Unsafe", stack.getStackName());
+    }
+}

@@ -1,0 +1,136 @@
+package dev.berth.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import software.amazon.awscdk.Environment;
+
+class SettingsTest {
+
+    @Test
+    void cdkJsonDefaultsAreTheCheapSafeStack() {
+        Settings s = Synth.settings(Map.of());
+        assertEquals("", s.region());
+        assertFalse(s.hasDomain());
+        assertEquals("t3.small", s.instanceType());
+        assertEquals(2, s.minHosts());
+        assertEquals(4, s.maxHosts());
+        assertEquals(2, s.desiredTasks());
+        assertEquals(Settings.NatMode.NONE, s.natMode());
+        assertFalse(s.importsBucket());
+        assertEquals(30, s.logRetentionDays());
+        assertEquals(List.of("0.0.0.0/0"), s.allowedClientCidrs());
+    }
+
+    @Test
+    void stringOverridesFromTheCommandLineAreParsed() {
+        Settings s = Synth.settings(Map.of("minHosts", "1", "natMode", "GATEWAY",
+                "allowedClientCidrs", " 203.0.113.0/24 , 198.51.100.7/32", "logRetentionDays", "365"));
+        assertEquals(1, s.minHosts());
+        assertEquals(Settings.NatMode.GATEWAY, s.natMode());
+        assertEquals(List.of("203.0.113.0/24", "198.51.100.7/32"), s.allowedClientCidrs());
+        assertEquals(365, s.logRetentionDays());
+    }
+
+    @Test
+    void jsonListOfCidrsFromCdkJsonIsAccepted() {
+        Map<String, Object> context = new LinkedHashMap<>(Synth.cdkJsonContext());
+        context.put("allowedClientCidrs", List.of("10.0.0.0/8", "192.0.2.1/32"));
+        assertEquals(List.of("10.0.0.0/8", "192.0.2.1/32"), Settings.from(context::get).allowedClientCidrs());
+    }
+
+    /** Each bad value names its key and what is allowed instead. */
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource(delimiter = '|', value = {
+        "natMode            | nat-instance     | none, gateway",
+        "minHosts           | 0                | a whole number from 1 to 20",
+        "maxHosts           | many             | a whole number from 1 to 20",
+        "maxHosts           | 21               | a whole number from 1 to 20",
+        "desiredTasks       | 1.5              | a whole number from 1 to 40",
+        "instanceType       | big              | an EC2 instance type like t3.small",
+        "logRetentionDays   | 10               | one of 1, 3, 5, 7, 14, 30",
+        "allowedClientCidrs | 10.0.0.0/33      | a comma-separated list of IPv4 CIDRs",
+        "allowedClientCidrs | 300.0.0.0/8      | a comma-separated list of IPv4 CIDRs",
+        "allowedClientCidrs | ''               | a comma-separated list of IPv4 CIDRs",
+        "existingBucketName | My_Bucket        | an S3 bucket name",
+        "domainName         | Registry.Example | a lower-case DNS name",
+        "hostedZoneId       | zone-1           | a Route 53 hosted zone id",
+        "certificateArn     | arn:aws:iam::1:x | an ACM certificate ARN",
+        "region             | moon-1           | an AWS region like us-east-1",
+    })
+    void badValueFailsNamingKeyAndAllowedValues(String key, String value, String allowed) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(key, value)));
+        assertTrue(e.getMessage().contains("'" + key + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains(allowed), e.getMessage());
+    }
+
+    @Test
+    void minHostsAboveMaxHostsIsRejected() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Synth.settings(Map.of("minHosts", "5", "maxHosts", "3")));
+        assertTrue(e.getMessage().contains("'minHosts'") && e.getMessage().contains("maxHosts (3)"), e.getMessage());
+    }
+
+    @Test
+    void domainNeedsAZoneOrACertificate() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Synth.settings(Map.of("domainName", "registry.example.com")));
+        assertTrue(e.getMessage().contains("'domainName'") && e.getMessage().contains("certificateArn"),
+                e.getMessage());
+    }
+
+    @Test
+    void hostedZoneIdAndNameComeTogether() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(
+                "domainName", "registry.example.com", "hostedZoneId", Scenarios.ZONE_ID)));
+        assertTrue(e.getMessage().contains("'hostedZoneName'"), e.getMessage());
+    }
+
+    @Test
+    void hostedZoneMustContainTheDomain() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(
+                "domainName", "registry.example.com", "hostedZoneId", Scenarios.ZONE_ID,
+                "hostedZoneName", "example.org")));
+        assertTrue(e.getMessage().contains("'hostedZoneName'"), e.getMessage());
+    }
+
+    @Test
+    void certificateWithoutDomainIsRejected() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Synth.settings(Map.of("certificateArn", Scenarios.CERT_ARN)));
+        assertTrue(e.getMessage().contains("'certificateArn'") && e.getMessage().contains("domainName"),
+                e.getMessage());
+    }
+
+    @Test
+    void badValueFailsTheSynthBeforeAnyResourceIsMade() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.fresh(Map.of("natMode", "sometimes")));
+        assertTrue(e.getMessage().contains("'natMode'"), e.getMessage());
+    }
+
+    @Test
+    void accountOnlyWhenTheCliKnowsItRegionAlways() {
+        Settings defaults = Synth.settings(Map.of());
+        Environment agnostic = App.environment(defaults, null, null);
+        assertNull(agnostic.getAccount());
+        assertEquals("us-east-1", agnostic.getRegion());
+
+        Environment cli = App.environment(defaults, "123456789012", "eu-west-1");
+        assertEquals("123456789012", cli.getAccount());
+        assertEquals("eu-west-1", cli.getRegion());
+
+        Settings pinned = Synth.settings(Map.of("region", "eu-central-1"));
+        assertEquals("eu-central-1", App.environment(pinned, "", "eu-west-1").getRegion());
+    }
+}

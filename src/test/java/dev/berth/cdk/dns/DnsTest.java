@@ -1,0 +1,78 @@
+package dev.berth.cdk.dns;
+
+import static dev.berth.cdk.Json.at;
+import static dev.berth.cdk.Json.list;
+import static dev.berth.cdk.Json.only;
+import static dev.berth.cdk.Json.onlyProps;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.berth.cdk.Scenarios;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class DnsTest {
+
+    private final Template zone = Scenarios.domainWithZone().template();
+    private final Template cert = Scenarios.domainWithCertificate().template();
+
+    @Test
+    void domainInAHostedZoneGetsADnsValidatedCertificate() {
+        Map<String, Object> certificate = onlyProps(zone, "AWS::CertificateManager::Certificate");
+        assertEquals(Scenarios.DOMAIN, certificate.get("DomainName"));
+        assertEquals("DNS", certificate.get("ValidationMethod"));
+        assertEquals(List.of(Map.of("DomainName", Scenarios.DOMAIN, "HostedZoneId", Scenarios.ZONE_ID)),
+                certificate.get("DomainValidationOptions"));
+    }
+
+    @Test
+    void httpsListenerServesTheCertificateAndHttpRedirects() {
+        String certId = only(zone, "AWS::CertificateManager::Certificate").getKey();
+        zone.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 2);
+        zone.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Protocol", "HTTPS", "Port", 443,
+                "Certificates", List.of(Map.of("CertificateArn", Map.of("Ref", certId))),
+                "DefaultActions", List.of(Match.objectLike(Map.of("Type", "forward")))));
+        zone.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Protocol", "HTTP", "Port", 80,
+                "DefaultActions", List.of(Map.of("Type", "redirect", "RedirectConfig",
+                        Map.of("Port", "443", "Protocol", "HTTPS", "StatusCode", "HTTP_301")))));
+        assertTrue(Annotations.fromStack(Scenarios.domainWithZone().stack())
+                .findWarning("*", Match.stringLikeRegexp(".*NO DOMAIN.*")).isEmpty());
+    }
+
+    @Test
+    void aliasRecordPointsTheDomainAtTheLoadBalancer() {
+        String alb = only(zone, "AWS::ElasticLoadBalancingV2::LoadBalancer").getKey();
+        Map<String, Object> record = onlyProps(zone, "AWS::Route53::RecordSet");
+        assertEquals("A", record.get("Type"));
+        assertEquals(Scenarios.DOMAIN + ".", record.get("Name"));
+        assertEquals(Scenarios.ZONE_ID, record.get("HostedZoneId"));
+        assertTrue(at(record, "AliasTarget", "DNSName").toString().contains(alb), record.toString());
+        zone.hasOutput("RegistryUrl", Map.of("Value", "https://" + Scenarios.DOMAIN));
+        zone.hasOutput("DockerLoginHint", Map.of("Value", "docker login " + Scenarios.DOMAIN));
+    }
+
+    @Test
+    void loadBalancerAdmitsClientsOnBothPortsWithHttps() {
+        Map<String, Map<String, Object>> sgs = zone.findResources("AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", "Berth load balancer: registry clients in")));
+        List<Object> ingress = list(at(sgs.values().iterator().next(), "Properties", "SecurityGroupIngress"));
+        assertEquals(List.of(80, 443), ingress.stream().map(r -> at(r, "FromPort")).toList());
+    }
+
+    @Test
+    void existingCertificateIsUsedAndNoRecordIsMadeWithoutAZone() {
+        cert.resourceCountIs("AWS::CertificateManager::Certificate", 0);
+        cert.resourceCountIs("AWS::Route53::RecordSet", 0);
+        cert.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
+                "Protocol", "HTTPS", "Certificates", List.of(Map.of("CertificateArn", Scenarios.CERT_ARN))));
+        cert.hasOutput("RegistryUrl", Map.of("Value", "https://" + Scenarios.DOMAIN));
+    }
+}

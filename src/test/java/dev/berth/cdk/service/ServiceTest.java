@@ -1,0 +1,276 @@
+package dev.berth.cdk.service;
+
+import static dev.berth.cdk.Json.at;
+import static dev.berth.cdk.Json.list;
+import static dev.berth.cdk.Json.map;
+import static dev.berth.cdk.Json.only;
+import static dev.berth.cdk.Json.onlyProps;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+
+import dev.berth.cdk.Scenarios;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class ServiceTest {
+
+    private final Template defaults = Scenarios.defaults().template();
+    private final Template custom = Scenarios.privateArmImported().template();
+
+    /** The task role: the only role ECS tasks assume that carries an inline policy. */
+    static Map.Entry<String, Map<String, Object>> taskRole(Template template) {
+        Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role", Map.of("Properties",
+                Map.of("Policies", Match.anyValue(), "AssumeRolePolicyDocument", Map.of("Statement", List.of(
+                        Match.objectLike(Map.of("Principal", Map.of("Service", "ecs-tasks.amazonaws.com"))))))));
+        assertEquals(1, roles.size(), roles.keySet().toString());
+        return roles.entrySet().iterator().next();
+    }
+
+    /**
+     * The registry container's environment as the template renders it, name to value (a
+     * string or a {Ref: ...}). A later test starts the registry jar with exactly this.
+     */
+    public static Map<String, Object> renderedEnvironment(Template template) {
+        Map<String, Object> env = new LinkedHashMap<>();
+        for (Object pair : list(at(container(template), "Environment"))) {
+            env.put((String) at(pair, "Name"), at(pair, "Value"));
+        }
+        return env;
+    }
+
+    static Map<String, Object> container(Template template) {
+        List<Object> containers = list(onlyProps(template, "AWS::ECS::TaskDefinition").get("ContainerDefinitions"));
+        assertEquals(1, containers.size());
+        return map(containers.get(0));
+    }
+
+    @Test
+    void taskRoleGrantsExactlyTheRegistryS3ActionsOnItsBucket() {
+        String bucket = StorageIds.imageBucket(defaults);
+        Map<String, Object> role = taskRole(defaults).getValue();
+        List<Object> policies = list(at(role, "Properties", "Policies"));
+        assertEquals(1, policies.size());
+        List<Object> statements = list(at(policies.get(0), "PolicyDocument", "Statement"));
+        assertEquals(2, statements.size());
+        assertEquals(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
+                at(statements.get(0), "Action"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(bucket, "Arn")), at(statements.get(0), "Resource"));
+        assertEquals(List.of("s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject",
+                "s3:ListMultipartUploadParts", "s3:PutObject"), at(statements.get(1), "Action"));
+        assertEquals(Map.of("Fn::Join", List.of("", List.of(Map.of("Fn::GetAtt", List.of(bucket, "Arn")), "/*"))),
+                at(statements.get(1), "Resource"));
+        for (Object s : statements) {
+            assertEquals("Allow", at(s, "Effect"));
+            assertEquals(null, at(s, "Condition"));
+        }
+    }
+
+    @Test
+    void nothingElseIsAttachedToTheTaskRole() {
+        String role = taskRole(defaults).getKey();
+        assertTrue(defaults.findResources("AWS::IAM::Policy", Map.of("Properties",
+                Map.of("Roles", Match.arrayWith(List.of(Map.of("Ref", role)))))).isEmpty());
+        assertEquals(null, at(taskRole(defaults).getValue(), "Properties", "ManagedPolicyArns"));
+    }
+
+    @Test
+    void importedBucketIsGrantedByName() {
+        List<Object> statements = list(at(list(at(taskRole(custom).getValue(), "Properties", "Policies")).get(0),
+                "PolicyDocument", "Statement"));
+        assertEquals("arn:aws:s3:::" + Scenarios.EXISTING_BUCKET, at(statements.get(0), "Resource"));
+        assertEquals("arn:aws:s3:::" + Scenarios.EXISTING_BUCKET + "/*", at(statements.get(1), "Resource"));
+    }
+
+    @Test
+    void noIamUsersNoAccessKeysNoWildcardS3Actions() {
+        for (Template t : List.of(defaults, custom)) {
+            t.resourceCountIs("AWS::IAM::User", 0);
+            t.resourceCountIs("AWS::IAM::AccessKey", 0);
+            String json = t.toJSON().toString();
+            assertFalse(json.contains("AWS_ACCESS_KEY_ID") || json.contains("AWS_SECRET_ACCESS_KEY"));
+            for (Object statement : allowStatements(t)) {
+                Object action = at(statement, "Action");
+                List<Object> actions = action instanceof List<?> l ? List.copyOf(l) : List.of(action);
+                for (Object a : actions) {
+                    String name = String.valueOf(a);
+                    assertFalse(name.equals("*") || name.startsWith("s3:") && name.contains("*"), statement.toString());
+                }
+            }
+        }
+    }
+
+    @Test
+    void containerGetsRegistrySettingsAsPlainEnvironment() {
+        Map<String, Object> expected = new TreeMap<>();
+        expected.put("REGISTRY_HTTP_ADDR", ":5000");
+        expected.put("REGISTRY_LOG_LEVEL", "info");
+        expected.put("REGISTRY_STORAGE", "s3");
+        expected.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
+        expected.put("REGISTRY_STORAGE_S3_BUCKET", Map.of("Ref", StorageIds.imageBucket(defaults)));
+        expected.put("REGISTRY_STORAGE_S3_REGION", "us-east-1");
+        Map<String, Object> env = renderedEnvironment(defaults);
+        assertEquals(expected, env);
+        // Rendered in sorted order: the template never depends on map iteration.
+        assertEquals(new ArrayList<>(expected.keySet()), new ArrayList<>(env.keySet()));
+        assertEquals(Scenarios.EXISTING_BUCKET, renderedEnvironment(custom).get("REGISTRY_STORAGE_S3_BUCKET"));
+    }
+
+    @Test
+    void uploadStateSecretIsGeneratedAndPassedAsAnEcsSecret() {
+        Map.Entry<String, Object> secret = only(defaults, "AWS::SecretsManager::Secret");
+        assertNotNull(at(secret.getValue(), "Properties", "GenerateSecretString"));
+        assertEquals(null, at(secret.getValue(), "Properties", "SecretString"));
+        assertEquals(List.of(Map.of("Name", "REGISTRY_HTTP_SECRET", "ValueFrom", Map.of("Ref", secret.getKey()))),
+                container(defaults).get("Secrets"));
+        assertFalse(renderedEnvironment(defaults).containsKey("REGISTRY_HTTP_SECRET"));
+    }
+
+    @Test
+    void containerListensOnPort5000BehindDynamicHostPortsAndLogsToCloudWatch() {
+        Map<String, Object> c = container(defaults);
+        assertEquals("registry", c.get("Name"));
+        assertEquals(List.of(Map.of("ContainerPort", 5000, "HostPort", 0, "Protocol", "tcp")), c.get("PortMappings"));
+        assertEquals("bridge", onlyProps(defaults, "AWS::ECS::TaskDefinition").get("NetworkMode"));
+        assertEquals("awslogs", at(c, "LogConfiguration", "LogDriver"));
+        String logGroup = String.valueOf(at(c, "LogConfiguration", "Options", "awslogs-group", "Ref"));
+        assertEquals(30, ((Number) at(defaults.findResources("AWS::Logs::LogGroup").get(logGroup),
+                "Properties", "RetentionInDays")).intValue());
+        assertTrue(String.valueOf(c.get("Image")).contains("container-assets"), "image comes from the asset");
+    }
+
+    @Test
+    void serviceRunsTwoTasksAcrossAzsWithCircuitBreakerRollback() {
+        Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
+        assertEquals(2, service.get("DesiredCount"));
+        assertEquals(Map.of("Enable", true, "Rollback", true),
+                at(service, "DeploymentConfiguration", "DeploymentCircuitBreaker"));
+        assertEquals(Map.of("Type", "spread", "Field", "attribute:ecs.availability-zone"),
+                list(service.get("PlacementStrategies")).get(0));
+        assertEquals(3, onlyProps(custom, "AWS::ECS::Service").get("DesiredCount"));
+    }
+
+    @Test
+    void serviceScalesOnCpu() {
+        Map<String, Object> target = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalableTarget");
+        assertEquals(2, target.get("MinCapacity"));
+        assertEquals(8, target.get("MaxCapacity"));
+        assertEquals("ecs:service:DesiredCount", target.get("ScalableDimension"));
+        Map<String, Object> policy = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalingPolicy");
+        assertEquals("TargetTrackingScaling", policy.get("PolicyType"));
+        assertEquals("ECSServiceAverageCPUUtilization", at(policy, "TargetTrackingScalingPolicyConfiguration",
+                "PredefinedMetricSpecification", "PredefinedMetricType"));
+    }
+
+    @Test
+    void loadBalancerHasLongIdleTimeoutAndAccessLogs() {
+        Map<String, Object> alb = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::LoadBalancer");
+        assertEquals("internet-facing", alb.get("Scheme"));
+        Map<String, Object> attributes = new TreeMap<>();
+        for (Object a : list(alb.get("LoadBalancerAttributes"))) {
+            attributes.put((String) at(a, "Key"), at(a, "Value"));
+        }
+        assertTrue(Integer.parseInt((String) attributes.get("idle_timeout.timeout_seconds")) >= 300, attributes.toString());
+        assertEquals("true", attributes.get("access_logs.s3.enabled"));
+        assertEquals("load-balancer", attributes.get("access_logs.s3.prefix"));
+        assertEquals(Map.of("Ref", StorageIds.logBucket(defaults)), attributes.get("access_logs.s3.bucket"));
+        assertEquals("true", attributes.get("routing.http.drop_invalid_header_fields.enabled"));
+    }
+
+    @Test
+    void targetGroupHealthChecksTheRegistryHealthEndpoint() {
+        Map<String, Object> tg = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::TargetGroup");
+        assertEquals("/healthz", tg.get("HealthCheckPath"));
+        assertEquals(Map.of("HttpCode", "200"), tg.get("Matcher"));
+        assertEquals("HTTP", tg.get("Protocol"));
+        Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
+        assertEquals(5000, at(list(service.get("LoadBalancers")).get(0), "ContainerPort"));
+    }
+
+    @Test
+    void withoutDomainTheListenerIsPlainHttpWithALoudWarning() {
+        defaults.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 1);
+        Map<String, Object> listener = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::Listener");
+        assertEquals("HTTP", listener.get("Protocol"));
+        assertEquals(80, listener.get("Port"));
+        assertEquals("forward", at(list(listener.get("DefaultActions")).get(0), "Type"));
+        var warnings = Annotations.fromStack(Scenarios.defaults().stack())
+                .findWarning("*", Match.stringLikeRegexp(".*NO DOMAIN CONFIGURED.*plain HTTP.*"));
+        assertEquals(1, warnings.size());
+        defaults.hasOutput("RegistryUrl", Map.of("Value", Map.of("Fn::Join", List.of("", List.of("http://",
+                Map.of("Fn::GetAtt", List.of(only(defaults, "AWS::ElasticLoadBalancingV2::LoadBalancer").getKey(),
+                        "DNSName")))))));
+    }
+
+    @Test
+    void clientsAreAdmittedOnlyFromAllowedCidrs() {
+        String sg = albSecurityGroup(defaults);
+        assertEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description", "registry clients", "FromPort", 80,
+                "IpProtocol", "tcp", "ToPort", 80)), at(defaults.findResources("AWS::EC2::SecurityGroup").get(sg),
+                "Properties", "SecurityGroupIngress"));
+        List<Object> customIngress = list(at(custom.findResources("AWS::EC2::SecurityGroup")
+                .get(albSecurityGroup(custom)), "Properties", "SecurityGroupIngress"));
+        assertEquals(List.of("203.0.113.0/24", "198.51.100.7/32"),
+                customIngress.stream().map(r -> at(r, "CidrIp")).toList());
+    }
+
+    @Test
+    void outputsGiveUrlBucketAndDockerLoginHint() {
+        Map<String, Object> outputs = map(defaults.toJSON().get("Outputs"));
+        assertEquals(List.of("BucketName", "DockerLoginHint", "RegistryUrl"),
+                outputs.keySet().stream().sorted().toList());
+        assertTrue(at(outputs, "DockerLoginHint", "Value").toString().contains("docker login "));
+    }
+
+    /** Allow statements of every IAM policy and inline role policy (bucket policies' TLS denies are not grants). */
+    static List<Object> allowStatements(Template template) {
+        List<Object> statements = new ArrayList<>();
+        for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+            statements.addAll(list(at(policy, "Properties", "PolicyDocument", "Statement")));
+        }
+        for (Map<String, Object> role : template.findResources("AWS::IAM::Role").values()) {
+            Object inline = at(role, "Properties", "Policies");
+            for (Object p : inline == null ? List.of() : list(inline)) {
+                statements.addAll(list(at(p, "PolicyDocument", "Statement")));
+            }
+        }
+        assertFalse(statements.isEmpty());
+        return statements.stream().filter(s -> "Allow".equals(at(s, "Effect"))).toList();
+    }
+
+    static String albSecurityGroup(Template template) {
+        Map<String, Map<String, Object>> found = template.findResources("AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", "Berth load balancer: registry clients in")));
+        assertEquals(1, found.size());
+        return found.keySet().iterator().next();
+    }
+
+    /** Logical ids of the two buckets, told apart by their lifecycle rules. */
+    static final class StorageIds {
+        static String imageBucket(Template t) {
+            return bucketWithRule(t, "AbortIncompleteMultipartUpload");
+        }
+
+        static String logBucket(Template t) {
+            return bucketWithRule(t, "ExpirationInDays");
+        }
+
+        private static String bucketWithRule(Template t, String ruleKey) {
+            Map<String, Map<String, Object>> found = t.findResources("AWS::S3::Bucket", Map.of("Properties",
+                    Map.of("LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(
+                            Match.objectLike(Map.of(ruleKey, Match.anyValue()))))))));
+            assertEquals(1, found.size());
+            return found.keySet().iterator().next();
+        }
+    }
+}
