@@ -135,17 +135,11 @@ public class EcsHosts extends Construct {
                 .minCapacity(props.minHosts())
                 .maxCapacity(props.maxHosts())
                 .build();
-        NagSuppressions.addResourceSuppressions(group, List.of(
-                NagPackSuppression.builder()
-                        .id("AwsSolutions-AS1")
-                        .reason("The hosts are not load balancer targets (the tasks are); ECS health-checks "
-                                + "and replaces tasks, and the capacity provider manages the hosts.")
-                        .build(),
-                NagPackSuppression.builder()
-                        .id("AwsSolutions-AS3")
-                        .reason("Scaling is driven by the ECS capacity provider; its events are in "
-                                + "the ECS service events and CloudWatch, no SNS notifications wanted.")
-                        .build()));
+        NagSuppressions.addResourceSuppressions(group, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-AS3")
+                .reason("Scaling is driven by the ECS capacity provider; its events are in "
+                        + "the ECS service events and CloudWatch, no SNS notifications wanted.")
+                .build()));
         return group;
     }
 }

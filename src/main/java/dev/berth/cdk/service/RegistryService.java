@@ -200,11 +200,7 @@ public class RegistryService extends Construct {
         LogGroup logGroup = LogGroup.Builder.create(this, "LogGroup").retention(props.logRetention()).build();
         ContainerDefinition container = taskDefinition.addContainer(CONTAINER_NAME,
                 software.amazon.awscdk.services.ecs.ContainerDefinitionOptions.builder()
-                        .image(ContainerImage.fromAsset(props.imageDirectory(), AssetImageProps.builder()
-                                // .dockerignore decides what is hashed: a built target/ changes nothing.
-                                .ignoreMode(IgnoreMode.DOCKER)
-                                .platform(props.platform())
-                                .build()))
+                        .image(registryImage(props.imageDirectory(), props.platform()))
                         .cpu(512)
                         .memoryReservationMiB(512)
                         .memoryLimitMiB(1024)
@@ -233,6 +229,17 @@ public class RegistryService extends Construct {
                 .appliesTo(List.of("Resource::*"))
                 .build()), true);
         return taskDefinition;
+    }
+
+    /**
+     * The image built from the registry's directory on the deployer's machine. Its
+     * .dockerignore decides what is hashed, so a built target/ never changes the image.
+     */
+    public static ContainerImage registryImage(String directory, Platform platform) {
+        return ContainerImage.fromAsset(directory, AssetImageProps.builder()
+                .ignoreMode(IgnoreMode.DOCKER)
+                .platform(platform)
+                .build());
     }
 
     /**
