@@ -8,10 +8,13 @@ import static dev.berth.registry.scaleout.Http.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.storage.s3.S3ProxyFixture;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two registry processes on one S3 bucket (S3Proxy), as ECS tasks behind a round-robin load
@@ -175,6 +179,24 @@ class TwoInstanceTest {
         HttpResponse<byte[]> accepted = send(b, "PATCH", upload, random(1000, 6), "Content-Type", OCTET,
                 "Content-Range", "0-999");
         assertEquals(202, accepted.statusCode(), () -> text(accepted));
+    }
+
+    @Test
+    void skopeoPushesToOneInstanceAndPullsFromTheOther(@TempDir Path work) throws Exception {
+        assumeTrue(OciLayout.skopeoAvailable(), "skopeo is not installed");
+        Path source = work.resolve("source");
+        OciLayout image = OciLayout.write(source, "v1", 11 * MIB + 5, 7);
+        String reference = "scale/skopeo:v1";
+        OciLayout.skopeo("copy", "--insecure-policy", "--dest-tls-verify=false", "oci:" + source + ":v1",
+                "docker://" + a.base().getAuthority() + "/" + reference);
+        Path pulled = work.resolve("pulled");
+        OciLayout.skopeo("copy", "--insecure-policy", "--src-tls-verify=false",
+                "docker://" + b.base().getAuthority() + "/" + reference, "oci:" + pulled + ":v1");
+        assertEquals(image.manifestDigest(), OciLayout.manifestDigest(pulled, "v1"));
+        for (String blob : image.blobDigests()) {
+            assertArrayEquals(Files.readAllBytes(OciLayout.blobPath(source, blob)),
+                    Files.readAllBytes(OciLayout.blobPath(pulled, blob)), blob);
+        }
     }
 
     // ---- helpers ----
