@@ -43,8 +43,11 @@ public final class Scenarios {
         return Synth.with(Map.of("domainName", DOMAIN, "hostedZoneId", ZONE_ID, "hostedZoneName", ZONE_NAME));
     }
 
-    /** A domain whose DNS lives elsewhere, with an existing certificate. */
+    /** A domain whose DNS lives elsewhere, with an existing certificate, for one client network. */
     public static Synth domainWithCertificate() {
-        return Synth.with(Map.of("domainName", DOMAIN, "certificateArn", CERT_ARN));
+        return Synth.with(Map.of("domainName", DOMAIN, "certificateArn", CERT_ARN,
+                "allowedClientCidrs", CLIENT_CIDR));
     }
+
+    public static final String CLIENT_CIDR = "203.0.113.0/24";
 }

@@ -43,6 +43,7 @@ import software.amazon.awscdk.services.ecs.Secret;
 import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancerRedirectConfig;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
@@ -340,7 +341,8 @@ public class RegistryService extends Construct {
                     .open(false)
                     .build());
         }
-        loadBalancer.addRedirect();
+        // Not "open": clients come only from allowedClientCidrs, on port 80 as on 443.
+        loadBalancer.addRedirect(ApplicationLoadBalancerRedirectConfig.builder().open(false).build());
         return loadBalancer.addListener("Https", BaseApplicationListenerProps.builder()
                 .protocol(ApplicationProtocol.HTTPS)
                 .port(443)

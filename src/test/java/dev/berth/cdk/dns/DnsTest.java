@@ -68,6 +68,15 @@ class DnsTest {
     }
 
     @Test
+    void redirectListenerDoesNotOpenTheLoadBalancerToEveryone() {
+        Map<String, Map<String, Object>> sgs = cert.findResources("AWS::EC2::SecurityGroup",
+                Map.of("Properties", Map.of("GroupDescription", "Berth load balancer: registry clients in")));
+        List<Object> ingress = list(at(sgs.values().iterator().next(), "Properties", "SecurityGroupIngress"));
+        assertEquals(List.of(Scenarios.CLIENT_CIDR, Scenarios.CLIENT_CIDR), ingress.stream().map(r -> at(r, "CidrIp")).toList());
+        assertEquals(List.of(80, 443), ingress.stream().map(r -> at(r, "FromPort")).toList());
+    }
+
+    @Test
     void existingCertificateIsUsedAndNoRecordIsMadeWithoutAZone() {
         cert.resourceCountIs("AWS::CertificateManager::Certificate", 0);
         cert.resourceCountIs("AWS::Route53::RecordSet", 0);
