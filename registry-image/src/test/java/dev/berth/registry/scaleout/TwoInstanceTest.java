@@ -72,7 +72,10 @@ class TwoInstanceTest {
         String repo = "scale/chunked";
         byte[] content = random(6 * MIB + 1 + MIB + 5 * MIB + 77, 1);
         int[] chunks = {6 * MIB + 1, MIB, 5 * MIB + 77}; // the middle one is below S3's part minimum
-        String upload = startUpload(a, repo);
+        HttpResponse<byte[]> started = send(a, "POST", "/v2/" + repo + "/blobs/uploads/", null);
+        assertEquals(202, started.statusCode(), () -> text(started));
+        assertEquals(String.valueOf(5 * MIB), started.headers().firstValue("OCI-Chunk-Min-Length").orElseThrow());
+        String upload = location(started);
         RegistryProcess[] turn = {b, a, b};
         int offset = 0;
         for (int i = 0; i < chunks.length; i++) {

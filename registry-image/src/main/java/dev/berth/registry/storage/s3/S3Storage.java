@@ -325,7 +325,9 @@ public final class S3Storage implements Storage {
     public void commitUpload(String uploadId, Digest digest) throws IOException {
         long started = System.nanoTime();
         UploadState state = state(uploadId);
+        long completing = System.nanoTime();
         String dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
+        long completed = System.nanoTime();
         // From here the upload is gone for everyone else (a concurrent purge leaves its data alone).
         deleteQuietly(stateKey(uploadId));
         Optional<Pointer> existing = pointer(digest);
@@ -337,8 +339,9 @@ public final class S3Storage implements Storage {
             deletePrefix(root + "blobdata/" + uploadId + "/", root + dataKey); // old tails
         }
         deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
-        LOG.debug("upload {} committed as {} ({} bytes, {} parts) in {} ms", uploadId, digest, state.size(),
-                state.parts().size() + (state.tailSize() > 0 ? 1 : 0), (System.nanoTime() - started) / 1_000_000);
+        LOG.info("upload {} committed as {}: {} bytes in {} part(s), {} ms, of which {} ms completing the data object",
+                uploadId, digest, state.size(), state.parts().size() + (state.tailSize() > 0 ? 1 : 0),
+                (System.nanoTime() - started) / 1_000_000, (completed - completing) / 1_000_000);
     }
 
     @Override
