@@ -37,22 +37,12 @@ class ServiceTest {
         return roles.entrySet().iterator().next();
     }
 
-    /**
-     * The registry container's environment as the template renders it, name to value (a
-     * string or a {Ref: ...}). A later test starts the registry jar with exactly this.
-     */
-    public static Map<String, Object> renderedEnvironment(Template template) {
-        Map<String, Object> env = new LinkedHashMap<>();
-        for (Object pair : list(at(container(template), "Environment"))) {
-            env.put((String) at(pair, "Name"), at(pair, "Value"));
-        }
-        return env;
+    static Map<String, Object> renderedEnvironment(Template template) {
+        return RenderedContainer.environment(template);
     }
 
     static Map<String, Object> container(Template template) {
-        List<Object> containers = list(onlyProps(template, "AWS::ECS::TaskDefinition").get("ContainerDefinitions"));
-        assertEquals(1, containers.size());
-        return map(containers.get(0));
+        return RenderedContainer.definition(template);
     }
 
     @Test
@@ -134,6 +124,7 @@ class ServiceTest {
         assertEquals(List.of(Map.of("Name", "REGISTRY_HTTP_SECRET", "ValueFrom", Map.of("Ref", secret.getKey()))),
                 container(defaults).get("Secrets"));
         assertFalse(renderedEnvironment(defaults).containsKey("REGISTRY_HTTP_SECRET"));
+        assertEquals(List.of("REGISTRY_HTTP_SECRET"), RenderedContainer.secretNames(defaults));
     }
 
     @Test
