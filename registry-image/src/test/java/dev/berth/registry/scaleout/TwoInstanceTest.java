@@ -38,6 +38,7 @@ class TwoInstanceTest {
 
     private static RegistryProcess a;
     private static RegistryProcess b;
+    /** Same bucket, another upload-state secret, redirects disabled. */
     private static RegistryProcess other;
 
     @BeforeAll
@@ -50,6 +51,7 @@ class TwoInstanceTest {
         env.put("REGISTRY_STORAGE_S3_CHUNKSIZE", String.valueOf(5 * MIB));
         Map<String, String> otherSecret = new HashMap<>(env);
         otherSecret.put("REGISTRY_HTTP_SECRET", "some-other-secret");
+        otherSecret.put("REGISTRY_STORAGE_REDIRECT_DISABLE", "true");
         a = RegistryProcess.start("a", env, "256m", List.of());
         b = RegistryProcess.start("b", env, "256m", List.of());
         other = RegistryProcess.start("other-secret", otherSecret, "256m", List.of());
@@ -220,8 +222,18 @@ class TwoInstanceTest {
         return digest;
     }
 
-    /** HEAD and GET (redirects followed, ranges too) from both instances. */
+    /**
+     * HEAD and GET (redirects followed, ranges too) from both instances, and streamed by the
+     * third one, which has redirects disabled.
+     */
     private static void assertPullable(String repo, String digest, byte[] content) {
+        HttpResponse<byte[]> streamed = send(other, "GET", "/v2/" + repo + "/blobs/" + digest, null);
+        assertEquals(200, streamed.statusCode(), "storage.redirect.disable: the registry streams the blob");
+        assertArrayEquals(content, streamed.body());
+        HttpResponse<byte[]> streamedRange = send(other, "GET", "/v2/" + repo + "/blobs/" + digest, null,
+                "Range", "bytes=5-8");
+        assertEquals(206, streamedRange.statusCode());
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 5, 9), streamedRange.body());
         for (RegistryProcess from : List.of(a, b)) {
             HttpResponse<byte[]> head = send(from, "HEAD", "/v2/" + repo + "/blobs/" + digest, null);
             assertEquals(200, head.statusCode(), from.name());

@@ -268,6 +268,11 @@ public final class S3Storage implements Storage {
             long received = 0;
             while (true) {
                 int number = parts.size() + 1;
+                if (number > PartSizes.MAX_PARTS) {
+                    throw new IOException("upload " + uploadId + " is larger than the " + partSizes.capacity()
+                            + " bytes an S3 multipart upload with storage.s3.chunksize " + partSizes.sizeOf(1)
+                            + " can hold");
+                }
                 long partSize = partSizes.sizeOf(number);
                 received += buffer.fill(in, partSize);
                 if (buffer.size() < partSize) {

@@ -5,15 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.content.Catalog;
+import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
+import dev.berth.registry.upload.UploadRecord;
+import dev.berth.registry.upload.Uploads;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -149,6 +154,22 @@ class S3StorageTest extends StorageContract {
             assertTrue(redirecting.blobRedirect(missing, Duration.ofMinutes(20)).isEmpty());
         }
         assertTrue(storage.blobRedirect(digest, Duration.ofMinutes(1)).isEmpty(), "no presigner, no redirect");
+    }
+
+    @Test
+    void thePurgeOfStaleUploadsAbortsTheirMultipartUploadsAndRemovesTheirObjects() throws Exception {
+        Catalog catalog = new Catalog(storage);
+        Uploads uploads = new Uploads(storage, new RepositoryBlobs(storage, catalog), Clock.systemUTC());
+        UploadRecord stale = uploads.start("purge/me");
+        uploads.append(stale, 0, new ByteArrayInputStream(random((int) (PART + 100), 14)));
+        assertEquals(1, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
+
+        Uploads later = new Uploads(storage, new RepositoryBlobs(storage, catalog),
+                Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+        assertEquals(1, later.purgeOlderThan(Duration.ofDays(7)));
+        assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
+        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/")).keyCount());
+        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/blobdata/")).keyCount());
     }
 
     @Test
