@@ -106,7 +106,7 @@ YAML
 now() { date +%s.%N; }
 mibps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.1f", b / 1048576 / t }'; }
 record() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >> "$RAW"; } # metric registry round value
-check_time() { (( SECONDS < deadline )) || fail "over MAX_SECONDS=$MAX_SECONDS; raise it or lower SIZE_MIB/ROUNDS/REQUESTS"; }
+out_of_time() { (( SECONDS >= deadline )); }
 
 # Resolves a Location header against the registry's base URL.
 absolute() { case "$2" in http://*|https://*) echo "$2" ;; *) echo "${BASE[$1]}$2" ;; esac; }
@@ -206,11 +206,13 @@ manifest_load() { # name round method
   record "manifest_${3}_rps" "$1" "$2" "$rps"
 }
 
-peak_rss_mib() { awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
+status_mib() { awk -v k="$2:" '$1 == k { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; } # pid field
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 
 # --- run ------------------------------------------------------------------------------------
 printf 'metric\tregistry\tround\tvalue\n' > "$RAW"
+# Other work on the machine skews every number: say how busy it was.
+LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
 echo "bench: ${SIZE_MIB} MiB blobs, $ROUNDS rounds, $REQUESTS requests x $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
 echo "bench: writing the blob..."
 head -c "$(( SIZE_MIB * 1048576 ))" /dev/urandom > "$WORK/blob"
@@ -218,23 +220,33 @@ BYTES=$(stat -c %s "$WORK/blob")
 start_servers
 for name in reference berth; do push_manifest "$name"; done
 
+completed=0
 for round in $(seq 1 "$ROUNDS"); do
+  # Rounds are whole: stop before one that would start past MAX_SECONDS, report the rest.
+  if out_of_time; then
+    echo "bench: MAX_SECONDS=$MAX_SECONDS reached, stopping after $completed rounds"
+    break
+  fi
   # Alternate who goes first, so neither always meets a warmer page cache.
   if (( round % 2 )); then order=(reference berth); else order=(berth reference); fi
   echo "bench: round $round/$ROUNDS (${order[*]})"
   fresh_blob "$round" streamed
-  for name in "${order[@]}"; do check_time; streamed_upload "$name" "$round"; done
+  for name in "${order[@]}"; do streamed_upload "$name" "$round"; done
   fresh_blob "$round" monolithic
-  for name in "${order[@]}"; do check_time; monolithic_put "$name" "$round"; done
+  for name in "${order[@]}"; do monolithic_put "$name" "$round"; done
   MONOLITHIC_DIGEST=$DIGEST
   fresh_blob "$round" single
-  check_time; single_post berth "$round"
-  for name in "${order[@]}"; do check_time; blob_get "$name" "$round"; done
-  for name in "${order[@]}"; do check_time; manifest_load "$name" "$round" HEAD; done
-  for name in "${order[@]}"; do check_time; manifest_load "$name" "$round" GET; done
+  single_post berth "$round"
+  for name in "${order[@]}"; do blob_get "$name" "$round"; done
+  for name in "${order[@]}"; do manifest_load "$name" "$round" HEAD; done
+  for name in "${order[@]}"; do manifest_load "$name" "$round" GET; done
+  completed=$round
 done
 for name in reference berth; do
-  record peak_rss_MiB "$name" all "$(peak_rss_mib "${PID[$name]}")"
+  record peak_rss_MiB "$name" all "$(status_mib "${PID[$name]}" VmHWM)"
+  # Where the resident memory is at the end: anonymous (heap, direct buffers) or file pages (mmap).
+  record rss_anon_MiB "$name" all "$(status_mib "${PID[$name]}" RssAnon)"
+  record rss_file_MiB "$name" all "$(status_mib "${PID[$name]}" RssFile)"
   record cpu_seconds "$name" all "$(cpu_seconds "${PID[$name]}")"
 done
 
@@ -243,7 +255,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if
 value() { awk -F'\t' -v m="$1" -v r="$2" '$1 == m && $2 == r { print $4 }' "$RAW" | median; }
 {
   echo "Berth vs docker-registry ($("$REFERENCE" --version 2>/dev/null | head -1 || echo reference)) on $(nproc) cores, $(date -u +%F)"
-  echo "${SIZE_MIB} MiB blobs, median of $ROUNDS rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+  echo "${SIZE_MIB} MiB blobs, median of $completed rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+  echo "load average (1 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg); took ${SECONDS}s"
   printf '%-36s %16s %12s %8s  %s\n' metric docker-registry Berth ratio target
   while IFS='|' read -r metric label target; do
     ref=$(value "$metric" reference); ours=$(value "$metric" berth)
@@ -257,6 +270,8 @@ blob_get_MiBps|blob GET MiB/s|>= 1x
 manifest_HEAD_rps|manifest HEAD req/s|>= 2x
 manifest_GET_rps|manifest GET req/s|>= 2x
 peak_rss_MiB|peak RSS MiB (lower better)|Berth <= 160
+rss_anon_MiB|  RSS at end: anonymous MiB|
+rss_file_MiB|  RSS at end: file-backed MiB|
 cpu_seconds|server CPU s (lower better)|
 ROWS
 } | tee "$REPORT"

@@ -44,7 +44,7 @@ final class EnvOverrides {
             }
             JsonNode value = parseValue(e.getValue(), yaml);
             if (path.length == 1 && path[0].equals("storage") && value.isValueNode()) {
-                StorageSection.selectDriver(objectAt(root, path, 1), value.asText().trim());
+                StorageSection.selectDriver(objectAt(root, path, 1), value.asText().trim().toLowerCase(Locale.ROOT));
             } else {
                 objectAt(root, path, path.length - 1).set(path[path.length - 1], value);
             }

@@ -136,6 +136,13 @@ class EnvOverridesTest {
     }
 
     @Test
+    void driverNameIsCaseInsensitive() {
+        RegistryConfig config = fixture.load(ConfigFixture.S3, Map.of("REGISTRY_STORAGE", "S3"));
+
+        assertEquals(Driver.S3, config.storage().driver());
+    }
+
+    @Test
     void switchingToFilesystemDropsTheFilesS3Section() {
         RegistryConfig config = fixture.load(ConfigFixture.S3,
                 Map.of("REGISTRY_STORAGE", "filesystem", "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", "/tmp/fs"));
