@@ -86,6 +86,8 @@ class LargeBlobTest {
                     + small / MIB + " MiB, " + largeWork + " ms for " + large / MIB + " MiB");
             assertTrue(rss < 450 * 1024, "peak RSS " + rss / 1024 + " MiB");
             assertTrue(registry.log().lines().noneMatch(l -> l.contains("OutOfMemoryError")));
+            assertTrue(registry.log().lines().noneMatch(l -> l.contains("read back for hashing")),
+                    "the digest must come from the saved hash state, not from reading S3");
         }
     }
 

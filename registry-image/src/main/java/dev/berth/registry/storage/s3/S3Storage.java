@@ -316,6 +316,9 @@ public final class S3Storage implements Storage {
         UploadState state = state(uploadId);
         String sealed = state.sealedKey();
         if (sealed == null) {
+            // Only when no saved hash state could be used (another digest algorithm, or a
+            // process died between appending and saving the upload record).
+            LOG.info("upload {} read back for hashing: {} bytes", uploadId, state.size());
             sealed = completeData(uploadId, state);
             saveState(uploadId, new UploadState(state.size(), null, List.of(), null, 0, null, sealed));
         }
