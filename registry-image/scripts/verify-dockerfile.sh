@@ -35,17 +35,19 @@ cleanup() {
   set +e
   [ -n "${runner:-}" ] && kill "$runner" 2>/dev/null && wait "$runner" 2>/dev/null
   [ -n "${BERTH_VERIFY_KEEP:-}" ] && { echo "==> kept $WORK (BERTH_VERIFY_KEEP): ${STORE[*]}"; return; }
+  local used
+  used=$(du -sh "$WORK" 2>/dev/null | cut -f1)
   buildah "${STORE[@]}" rm --all >/dev/null 2>&1
   # vfs storage holds full copies of every layer: unmount and remove all of it.
   buildah "${STORE[@]}" rmi --all --force >/dev/null 2>&1
   grep -F " $WORK/" /proc/mounts | awk '{print $2}' | sort -r | xargs -r -n1 umount -l 2>/dev/null
   rm -rf "$WORK"
-  printf '==> cleaned up %s after %ss (exit %s)\n' "$WORK" "$(( $(date +%s) - started ))" "$status"
+  printf '==> cleaned up %s (%s of disk) after %ss (exit %s)\n' "$WORK" "$used" "$(( $(date +%s) - started ))" "$status"
 }
 trap cleanup EXIT
 
 # --- preconditions --------------------------------------------------------------------
-[ "$(id -u)" = 0 ] || fail "must run as root (buildah/podman with vfs storage and chroot isolation)"
+[ "$(id -u)" = 0 ] || fail "must run as root (buildah with vfs storage and chroot isolation)"
 for tool in buildah curl tar pgrep; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install $tool)"
 done
@@ -61,6 +63,9 @@ mkdir -p "$CACHE"
 df -h "$WORK" | tail -1 | awk '{print "==> disk: " $4 " free on " $6}'
 
 # --- 1a. Debian rootfs ----------------------------------------------------------------
+# Several runs (two checkouts' tests) may share the cache: fill it under a lock.
+exec 9> "$CACHE/.lock"
+flock 9
 rootfs_tar=$CACHE/debian-$SUITE-minbase.tar
 if [ ! -s "$rootfs_tar" ]; then
   step "debootstrap $SUITE minbase from $MIRROR"
@@ -93,6 +98,8 @@ if [ ! -e "$m2/.filled-$pom_hash" ]; then
 else
   step "Maven repository from cache: $m2"
 fi
+
+flock -u 9
 
 # --- 1c. base images ------------------------------------------------------------------
 # assemble NAME WITH_MAVEN: Debian rootfs + JDK at /opt/java/openjdk, as the official images lay it out.
