@@ -84,6 +84,7 @@ public final class RegistryServer implements AutoCloseable {
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         server.setHandler(new RegistryHandler(router));
+        server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(10_000);
         server.start();
 

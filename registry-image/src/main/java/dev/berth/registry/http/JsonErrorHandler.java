@@ -1,0 +1,76 @@
+package dev.berth.registry.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Requests that Jetty itself refuses before they reach the registry (an ambiguous path such as
+ * {@code /v2/a//b/tags/list}, a malformed header) get the spec's error JSON too, not an HTML page.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every method gets the error body, not only GET and POST (registry clients PUT and PATCH). */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int status, String message, Throwable cause,
+            Callback callback) throws IOException {
+        String path = request.getHttpURI() == null ? "" : String.valueOf(request.getHttpURI().getPath());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+        response.write(true, ByteBuffer.wrap(body(code(status, message, path), message)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+        return ByteBuffer.wrap(body(code(status, reason, ""), reason));
+    }
+
+    /**
+     * The spec's code closest to Jetty's reason. Under {@code /v2/} only the repository name spans
+     * several path segments, so an ambiguous path (empty segment, encoded '/', dot segment) is a bad name.
+     */
+    static ErrorCode code(int status, String message, String path) {
+        String reason = message == null ? "" : message;
+        if (status == 400 && reason.contains("URI") && path.startsWith("/v2/")) {
+            return ErrorCode.NAME_INVALID;
+        }
+        if (status == 404 || status == 405) {
+            return ErrorCode.UNSUPPORTED;
+        }
+        if (status == 413) {
+            return ErrorCode.SIZE_INVALID;
+        }
+        if (status >= 500) {
+            return ErrorCode.UNKNOWN;
+        }
+        return ErrorCode.UNSUPPORTED;
+    }
+
+    private static byte[] body(ErrorCode code, String reason) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode entry = body.putArray("errors").addObject();
+        entry.put("code", code.name());
+        entry.put("message", code.message());
+        entry.put("detail", "request refused: " + (reason == null || reason.isBlank() ? "malformed request" : reason));
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
