@@ -8,7 +8,8 @@
 #   SIZE_MIB=256 ROUNDS=2 bench/run.sh
 #
 # Knobs (environment): SIZE_MIB, ROUNDS, REQUESTS (per hey run), CONCURRENCY,
-# BERTH_JAVA_OPTS (JVM flags for Berth), REFERENCE (docker-registry binary), MAX_SECONDS.
+# BERTH_JAVA_OPTS (JVM flags for Berth), REFERENCE (docker-registry binary), MAX_SECONDS,
+# NMT=1 (Berth's native memory summary, by JVM area, saved beside the results).
 # Prints a table (median of the rounds) and writes it with the raw numbers to bench/results/.
 set -euo pipefail
 
@@ -20,8 +21,9 @@ ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-20000}
 CONCURRENCY=${CONCURRENCY:-32}
 MAX_SECONDS=${MAX_SECONDS:-600}
-# What a container with 1 GiB of memory gets from the image's -XX:MaxRAMPercentage=75.
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--Xmx768m -XX:+ExitOnOutOfMemoryError}
+# The image's JVM flags, sized as in a container with a 1 GiB memory limit.
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError}
+[ -n "${NMT:-}" ] && BERTH_JAVA_OPTS="$BERTH_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 fail() { echo "bench: $*" >&2; exit 1; }
@@ -249,6 +251,10 @@ for name in reference berth; do
   record rss_file_MiB "$name" all "$(status_mib "${PID[$name]}" RssFile)"
   record cpu_seconds "$name" all "$(cpu_seconds "${PID[$name]}")"
 done
+
+if [ -n "${NMT:-}" ]; then
+  "${JAVA%java}jcmd" "${PID[berth]}" VM.native_memory summary > "$HERE/results/$STAMP.berth-nmt.txt" 2>&1 || true
+fi
 
 # --- report: median per metric ------------------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
