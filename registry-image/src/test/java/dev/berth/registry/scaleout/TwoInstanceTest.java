@@ -52,9 +52,11 @@ class TwoInstanceTest {
         Map<String, String> otherSecret = new HashMap<>(env);
         otherSecret.put("REGISTRY_HTTP_SECRET", "some-other-secret");
         otherSecret.put("REGISTRY_STORAGE_REDIRECT_DISABLE", "true");
-        a = RegistryProcess.start("a", env, "256m", List.of());
-        b = RegistryProcess.start("b", env, "256m", List.of());
-        other = RegistryProcess.start("other-secret", otherSecret, "256m", List.of());
+        // Short-lived JVMs moving little data: C1 only starts them faster on a 2-core machine.
+        List<String> jvm = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        a = RegistryProcess.start("a", env, "256m", jvm);
+        b = RegistryProcess.start("b", env, "256m", jvm);
+        other = RegistryProcess.start("other-secret", otherSecret, "256m", jvm);
         a.awaitReady();
         b.awaitReady();
         other.awaitReady();
