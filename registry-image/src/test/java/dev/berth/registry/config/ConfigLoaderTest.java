@@ -43,6 +43,39 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void embeddedDefaultLoadsWithoutWarningsButTheGeneratedSecret() {
+        fixture.loadDefault(Map.of());
+
+        assertEquals(1, fixture.loader.warnings().size(), fixture.loader.warnings().toString());
+        assertTrue(fixture.loader.warnings().get(0).startsWith("http.secret:"));
+    }
+
+    @Test
+    void imageConfigServesTheRegistryVolumeOnPort5000WithoutWarningsButTheSecret() {
+        // The file the Dockerfile copies to /etc/berth/config.yml.
+        RegistryConfig config = fixture.loader.load(Optional.of(Path.of("config.yml")), Map.of("REGISTRY_HTTP_SECRET", "s"));
+
+        assertEquals("0.0.0.0", config.http().host());
+        assertEquals(5000, config.http().port());
+        assertEquals(Driver.FILESYSTEM, config.storage().driver());
+        assertEquals(Path.of("/var/lib/registry"), config.storage().filesystemRoot());
+        assertEquals(java.util.List.of(), fixture.loader.warnings());
+    }
+
+    @Test
+    void imageConfigSwitchesToS3ByEnvironmentAsTheCdkAppSetsIt() {
+        RegistryConfig config = fixture.loader.load(Optional.of(Path.of("config.yml")), Map.of(
+                "REGISTRY_STORAGE", "s3",
+                "REGISTRY_STORAGE_S3_BUCKET", "berth-blobs",
+                "REGISTRY_STORAGE_S3_REGION", "eu-west-1",
+                "REGISTRY_HTTP_SECRET", "s"));
+
+        assertEquals(Driver.S3, config.storage().driver());
+        assertEquals("berth-blobs", config.storage().s3().orElseThrow().bucket());
+        assertEquals(java.util.List.of(), fixture.loader.warnings());
+    }
+
+    @Test
     void uploadPurgingDefaultsToEnabledAfter168hEvery24h() {
         RegistryConfig config = fixture.load(ConfigFixture.FILESYSTEM);
 
