@@ -17,7 +17,10 @@ import dev.berth.registry.upload.UploadUnknownException;
 import dev.berth.registry.upload.Uploads;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code /v2/<name>/blobs/uploads/[<id>]}: start (POST, also monolithic and cross-repository
@@ -47,21 +50,54 @@ public final class UploadHandler implements RouteHandler {
                 start(exchange, name);
                 return;
             }
-            switch (exchange.method()) {
-                case "GET" -> status(exchange, find(exchange, name, id));
-                case "PATCH" -> patch(exchange, find(exchange, name, id));
-                case "PUT" -> finish(exchange, find(exchange, name, id));
-                case "DELETE" -> {
-                    uploads.cancel(find(exchange, name, id));
-                    exchange.send(204);
+            if (exchange.method().equals("GET")) {
+                status(exchange, find(exchange, name, id));
+                return;
+            }
+            // Requests that change an upload run one at a time per upload: two chunks racing for the
+            // same offset would otherwise both pass the offset check, mix their bytes, and leave a
+            // saved hash state that no longer matches the data (a blob stored under a wrong digest).
+            ReentrantLock lock = lockUpload(id);
+            try {
+                switch (exchange.method()) {
+                    case "PATCH" -> patch(exchange, find(exchange, name, id));
+                    case "PUT" -> finish(exchange, find(exchange, name, id));
+                    case "DELETE" -> {
+                        uploads.cancel(find(exchange, name, id));
+                        exchange.send(204);
+                    }
+                    default -> throw RouteHandler.unsupported(exchange);
                 }
-                default -> throw RouteHandler.unsupported(exchange);
+            } finally {
+                unlockUpload(id, lock);
             }
         } catch (UploadUnknownException e) {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, e.getMessage() + " in repository " + name);
         } catch (DigestMismatchException e) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage() + "; nothing was stored");
         }
+    }
+
+    /** A lock per upload id in use, counted so that the map only holds ids with requests in flight. */
+    private static final class UploadLock extends ReentrantLock {
+        int users;
+    }
+
+    private final Map<String, UploadLock> locks = new ConcurrentHashMap<>();
+
+    private ReentrantLock lockUpload(String id) {
+        UploadLock lock = locks.compute(id, (key, existing) -> {
+            UploadLock l = existing != null ? existing : new UploadLock();
+            l.users++;
+            return l;
+        });
+        lock.lock();
+        return lock;
+    }
+
+    private void unlockUpload(String id, ReentrantLock lock) {
+        lock.unlock();
+        locks.computeIfPresent(id, (key, l) -> --l.users == 0 ? null : l);
     }
 
     private void start(Exchange exchange, String name)
