@@ -13,7 +13,6 @@ import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.certificatemanager.ICertificate;
 import software.amazon.awscdk.services.ec2.InstanceArchitecture;
 import software.amazon.awscdk.services.ec2.InstanceType;
 import software.amazon.awscdk.services.ecr.assets.Platform;
@@ -34,26 +33,49 @@ public class RegistryStack extends Stack {
         Tags.of(this).add("project", "berth");
         RetentionDays retention = LogRetention.of(settings.logRetentionDays());
 
-        RegistryNetwork network = new RegistryNetwork(this, "Network", new RegistryNetwork.Props(
-                settings.natMode() == Settings.NatMode.GATEWAY, retention));
-        AccessLogBucket accessLogs = new AccessLogBucket(this, "AccessLogs",
-                new AccessLogBucket.Props(settings.logRetentionDays()));
-        ImageBucket images = new ImageBucket(this, "Images",
-                new ImageBucket.Props(settings.existingBucketName(), accessLogs.bucket()));
-        EcsHosts hosts = new EcsHosts(this, "Hosts", new EcsHosts.Props(
-                network.vpc(), network.hostSubnets(), settings.instanceType(),
-                settings.minHosts(), settings.maxHosts()));
+        RegistryNetwork network = new RegistryNetwork(this, "Network", RegistryNetwork.Props.builder()
+                .privateHosts(settings.natMode() == Settings.NatMode.GATEWAY)
+                .flowLogRetention(retention)
+                .build());
+        AccessLogBucket accessLogs = new AccessLogBucket(this, "AccessLogs", AccessLogBucket.Props.builder()
+                .expireAfterDays(settings.logRetentionDays())
+                .build());
+        ImageBucket images = new ImageBucket(this, "Images", ImageBucket.Props.builder()
+                .existingBucketName(settings.existingBucketName())
+                .accessLogs(accessLogs.bucket())
+                .build());
+        EcsHosts hosts = new EcsHosts(this, "Hosts", EcsHosts.Props.builder()
+                .vpc(network.vpc())
+                .subnets(network.hostSubnets())
+                .instanceType(settings.instanceType())
+                .minHosts(settings.minHosts())
+                .maxHosts(settings.maxHosts())
+                .build());
         RegistryDomain domain = settings.hasDomain()
-                ? new RegistryDomain(this, "Domain", new RegistryDomain.Props(settings.domainName(),
-                        settings.hostedZoneId(), settings.hostedZoneName(), settings.certificateArn()))
+                ? new RegistryDomain(this, "Domain", RegistryDomain.Props.builder()
+                        .domainName(settings.domainName())
+                        .hostedZoneId(settings.hostedZoneId())
+                        .hostedZoneName(settings.hostedZoneName())
+                        .certificateArn(settings.certificateArn())
+                        .build())
                 : null;
-        ICertificate certificate = domain == null ? null : domain.certificate();
 
-        this.registry = new RegistryService(this, "Registry", new RegistryService.Props(
-                network.vpc(), network.loadBalancerSubnets(), hosts.cluster(), hosts.capacityProvider(), hosts.securityGroup(),
-                images.bucket(), accessLogs.bucket(), imageDirectory.toString(),
-                platformFor(settings.instanceType()), settings.desiredTasks(),
-                maxTasks(settings), retention, settings.allowedClientCidrs(), certificate));
+        this.registry = new RegistryService(this, "Registry", RegistryService.Props.builder()
+                .vpc(network.vpc())
+                .loadBalancerSubnets(network.loadBalancerSubnets())
+                .cluster(hosts.cluster())
+                .capacityProvider(hosts.capacityProvider())
+                .hostSecurityGroup(hosts.securityGroup())
+                .bucket(images.bucket())
+                .accessLogs(accessLogs.bucket())
+                .imageDirectory(imageDirectory.toString())
+                .platform(platformFor(settings.instanceType()))
+                .desiredTasks(settings.desiredTasks())
+                .maxTasks(maxTasks(settings))
+                .logRetention(retention)
+                .allowedClientCidrs(settings.allowedClientCidrs())
+                .certificate(domain == null ? null : domain.certificate())
+                .build());
         if (domain != null) {
             domain.aliasTo(registry.loadBalancer());
         }

@@ -3,6 +3,7 @@ package dev.berth.cdk.network;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.berth.cdk.Required;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -27,8 +28,51 @@ import software.constructs.Construct;
  */
 public class RegistryNetwork extends Construct {
 
-    /** @param privateHosts hosts in private subnets behind one NAT gateway */
-    public record Props(boolean privateHosts, RetentionDays flowLogRetention) {
+    /** Immutable; made with {@link #builder()}. */
+    public static final class Props {
+        private final boolean privateHosts;
+        private final RetentionDays flowLogRetention;
+
+        private Props(Builder b) {
+            this.privateHosts = b.privateHosts;
+            this.flowLogRetention = Required.prop(b.flowLogRetention, "RegistryNetwork.Props", "flowLogRetention");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Hosts in private subnets behind one NAT gateway; default false (public subnets, no NAT). */
+        public boolean privateHosts() {
+            return privateHosts;
+        }
+
+        /** How long the VPC flow log is kept. Required. */
+        public RetentionDays flowLogRetention() {
+            return flowLogRetention;
+        }
+
+        public static final class Builder {
+            private boolean privateHosts;
+            private RetentionDays flowLogRetention;
+
+            private Builder() {
+            }
+
+            public Builder privateHosts(boolean privateHosts) {
+                this.privateHosts = privateHosts;
+                return this;
+            }
+
+            public Builder flowLogRetention(RetentionDays flowLogRetention) {
+                this.flowLogRetention = flowLogRetention;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
+        }
     }
 
     private final Vpc vpc;

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -18,6 +19,7 @@ import software.amazon.awscdk.services.ec2.Peer;
 import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AssetImageProps;
 import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
@@ -67,26 +69,218 @@ import software.constructs.Construct;
  */
 public class RegistryService extends Construct {
 
-    /**
-     * @param certificate    TLS certificate for an HTTPS listener; null for HTTP only
-     * @param imageDirectory the Docker build context of the registry image
-     */
-    public record Props(
-            IVpc vpc,
-            SubnetSelection loadBalancerSubnets,
-            ICluster cluster,
-            AsgCapacityProvider capacityProvider,
-            ISecurityGroup hostSecurityGroup,
-            IBucket bucket,
-            IBucket accessLogs,
-            String imageDirectory,
-            Platform platform,
-            int desiredTasks,
-            int maxTasks,
-            RetentionDays logRetention,
-            List<String> allowedClientCidrs,
-            ICertificate certificate) {
+    /** Immutable; made with {@link #builder()}. */
+    public static final class Props {
+        private static final String NAME = "RegistryService.Props";
+        private final IVpc vpc;
+        private final SubnetSelection loadBalancerSubnets;
+        private final ICluster cluster;
+        private final AsgCapacityProvider capacityProvider;
+        private final ISecurityGroup hostSecurityGroup;
+        private final IBucket bucket;
+        private final IBucket accessLogs;
+        private final String imageDirectory;
+        private final Platform platform;
+        private final int desiredTasks;
+        private final int maxTasks;
+        private final RetentionDays logRetention;
+        private final List<String> allowedClientCidrs;
+        private final ICertificate certificate;
+
+        private Props(Builder b) {
+            this.vpc = Required.prop(b.vpc, NAME, "vpc");
+            this.loadBalancerSubnets = b.loadBalancerSubnets != null ? b.loadBalancerSubnets
+                    : SubnetSelection.builder().subnetType(SubnetType.PUBLIC).build();
+            this.cluster = Required.prop(b.cluster, NAME, "cluster");
+            this.capacityProvider = Required.prop(b.capacityProvider, NAME, "capacityProvider");
+            this.hostSecurityGroup = Required.prop(b.hostSecurityGroup, NAME, "hostSecurityGroup");
+            this.bucket = Required.prop(b.bucket, NAME, "bucket");
+            this.accessLogs = Required.prop(b.accessLogs, NAME, "accessLogs");
+            this.imageDirectory = Required.prop(b.imageDirectory, NAME, "imageDirectory");
+            this.platform = b.platform != null ? b.platform : Platform.LINUX_AMD64;
+            this.desiredTasks = b.desiredTasks != null ? b.desiredTasks : DEFAULT_DESIRED_TASKS;
+            this.maxTasks = b.maxTasks != null ? b.maxTasks : desiredTasks;
+            if (maxTasks < desiredTasks) {
+                throw new IllegalStateException(NAME + ": maxTasks (" + maxTasks + ") is below desiredTasks ("
+                        + desiredTasks + ")");
+            }
+            this.logRetention = b.logRetention != null ? b.logRetention : RetentionDays.ONE_MONTH;
+            this.allowedClientCidrs = b.allowedClientCidrs != null ? List.copyOf(b.allowedClientCidrs)
+                    : List.of("0.0.0.0/0");
+            this.certificate = b.certificate;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Required. */
+        public IVpc vpc() {
+            return vpc;
+        }
+
+        /** Where the internet-facing load balancer lives; default the public subnets. */
+        public SubnetSelection loadBalancerSubnets() {
+            return loadBalancerSubnets;
+        }
+
+        /** Required. */
+        public ICluster cluster() {
+            return cluster;
+        }
+
+        /** The cluster's capacity provider the service places tasks with. Required. */
+        public AsgCapacityProvider capacityProvider() {
+            return capacityProvider;
+        }
+
+        /** The hosts' security group, opened to the load balancer on Docker's dynamic ports. Required. */
+        public ISecurityGroup hostSecurityGroup() {
+            return hostSecurityGroup;
+        }
+
+        /** The image bucket. Required. */
+        public IBucket bucket() {
+            return bucket;
+        }
+
+        /** Where the load balancer's access logs go. Required. */
+        public IBucket accessLogs() {
+            return accessLogs;
+        }
+
+        /** The Docker build context of the registry image. Required. */
+        public String imageDirectory() {
+            return imageDirectory;
+        }
+
+        /** The hosts' CPU; default linux/amd64. */
+        public Platform platform() {
+            return platform;
+        }
+
+        /** Tasks normally running, and the auto-scaling floor; default 2. */
+        public int desiredTasks() {
+            return desiredTasks;
+        }
+
+        /** The auto-scaling ceiling; default desiredTasks (no scale-out). */
+        public int maxTasks() {
+            return maxTasks;
+        }
+
+        /** How long container logs are kept; default one month. */
+        public RetentionDays logRetention() {
+            return logRetention;
+        }
+
+        /** IPv4 CIDRs that may reach the load balancer; default anywhere. */
+        public List<String> allowedClientCidrs() {
+            return allowedClientCidrs;
+        }
+
+        /** TLS certificate for an HTTPS listener; default none: HTTP only. */
+        public ICertificate certificate() {
+            return certificate;
+        }
+
+        public static final class Builder {
+            private IVpc vpc;
+            private SubnetSelection loadBalancerSubnets;
+            private ICluster cluster;
+            private AsgCapacityProvider capacityProvider;
+            private ISecurityGroup hostSecurityGroup;
+            private IBucket bucket;
+            private IBucket accessLogs;
+            private String imageDirectory;
+            private Platform platform;
+            private Integer desiredTasks;
+            private Integer maxTasks;
+            private RetentionDays logRetention;
+            private List<String> allowedClientCidrs;
+            private ICertificate certificate;
+
+            private Builder() {
+            }
+
+            public Builder vpc(IVpc vpc) {
+                this.vpc = vpc;
+                return this;
+            }
+
+            public Builder loadBalancerSubnets(SubnetSelection loadBalancerSubnets) {
+                this.loadBalancerSubnets = loadBalancerSubnets;
+                return this;
+            }
+
+            public Builder cluster(ICluster cluster) {
+                this.cluster = cluster;
+                return this;
+            }
+
+            public Builder capacityProvider(AsgCapacityProvider capacityProvider) {
+                this.capacityProvider = capacityProvider;
+                return this;
+            }
+
+            public Builder hostSecurityGroup(ISecurityGroup hostSecurityGroup) {
+                this.hostSecurityGroup = hostSecurityGroup;
+                return this;
+            }
+
+            public Builder bucket(IBucket bucket) {
+                this.bucket = bucket;
+                return this;
+            }
+
+            public Builder accessLogs(IBucket accessLogs) {
+                this.accessLogs = accessLogs;
+                return this;
+            }
+
+            public Builder imageDirectory(String imageDirectory) {
+                this.imageDirectory = imageDirectory;
+                return this;
+            }
+
+            public Builder platform(Platform platform) {
+                this.platform = platform;
+                return this;
+            }
+
+            public Builder desiredTasks(int desiredTasks) {
+                this.desiredTasks = desiredTasks;
+                return this;
+            }
+
+            public Builder maxTasks(int maxTasks) {
+                this.maxTasks = maxTasks;
+                return this;
+            }
+
+            public Builder logRetention(RetentionDays logRetention) {
+                this.logRetention = logRetention;
+                return this;
+            }
+
+            public Builder allowedClientCidrs(List<String> allowedClientCidrs) {
+                this.allowedClientCidrs = allowedClientCidrs;
+                return this;
+            }
+
+            /** @param certificate null for HTTP only */
+            public Builder certificate(ICertificate certificate) {
+                this.certificate = certificate;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
+        }
     }
+
+    public static final int DEFAULT_DESIRED_TASKS = 2;
 
     public static final String CONTAINER_NAME = "registry";
     public static final int CONTAINER_PORT = 5000;

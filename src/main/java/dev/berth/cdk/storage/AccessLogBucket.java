@@ -2,6 +2,7 @@ package dev.berth.cdk.storage;
 
 import java.util.List;
 
+import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
@@ -20,7 +21,38 @@ import software.constructs.Construct;
  */
 public class AccessLogBucket extends Construct {
 
-    public record Props(int expireAfterDays) {
+    /** Immutable; made with {@link #builder()}. */
+    public static final class Props {
+        private final int expireAfterDays;
+
+        private Props(Builder b) {
+            this.expireAfterDays = Required.prop(b.expireAfterDays, "AccessLogBucket.Props", "expireAfterDays");
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Days after which a log object is deleted. Required. */
+        public int expireAfterDays() {
+            return expireAfterDays;
+        }
+
+        public static final class Builder {
+            private Integer expireAfterDays;
+
+            private Builder() {
+            }
+
+            public Builder expireAfterDays(int expireAfterDays) {
+                this.expireAfterDays = expireAfterDays;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
+        }
     }
 
     private final Bucket bucket;

@@ -2,6 +2,7 @@ package dev.berth.cdk.storage;
 
 import java.util.List;
 
+import dev.berth.cdk.Required;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -19,11 +20,54 @@ import software.constructs.Construct;
  */
 public class ImageBucket extends Construct {
 
-    /**
-     * @param existingBucketName import this bucket instead of creating one; empty to create
-     * @param accessLogs         where the created bucket's server access logs go
-     */
-    public record Props(String existingBucketName, IBucket accessLogs) {
+    /** Immutable; made with {@link #builder()}. */
+    public static final class Props {
+        private final String existingBucketName;
+        private final IBucket accessLogs;
+
+        private Props(Builder b) {
+            this.existingBucketName = b.existingBucketName == null ? "" : b.existingBucketName;
+            // Only a bucket created here logs anywhere; an imported one is left untouched.
+            this.accessLogs = existingBucketName.isEmpty()
+                    ? Required.prop(b.accessLogs, "ImageBucket.Props", "accessLogs")
+                    : b.accessLogs;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Import this bucket instead of creating one; default empty: create. */
+        public String existingBucketName() {
+            return existingBucketName;
+        }
+
+        /** Where the created bucket's server access logs go. Required unless a bucket is imported. */
+        public IBucket accessLogs() {
+            return accessLogs;
+        }
+
+        public static final class Builder {
+            private String existingBucketName;
+            private IBucket accessLogs;
+
+            private Builder() {
+            }
+
+            public Builder existingBucketName(String existingBucketName) {
+                this.existingBucketName = existingBucketName;
+                return this;
+            }
+
+            public Builder accessLogs(IBucket accessLogs) {
+                this.accessLogs = accessLogs;
+                return this;
+            }
+
+            public Props build() {
+                return new Props(this);
+            }
+        }
     }
 
     /** Registry uploads that never finish leave multipart parts that cost money forever. */

@@ -1,0 +1,72 @@
+package dev.berth.cdk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+import dev.berth.cdk.dns.RegistryDomain;
+import dev.berth.cdk.hosts.EcsHosts;
+import dev.berth.cdk.network.RegistryNetwork;
+import dev.berth.cdk.service.RegistryService;
+import dev.berth.cdk.storage.AccessLogBucket;
+import dev.berth.cdk.storage.ImageBucket;
+import software.amazon.awscdk.services.logs.RetentionDays;
+
+/** Construct props are built, not listed: a missing required prop is named, optional ones default. */
+class PropsBuilderTest {
+
+    private static void assertMissing(String props, String prop, Executable build) {
+        IllegalStateException e = assertThrows(IllegalStateException.class, build);
+        assertEquals(props + ": " + prop + " is required; set it with ." + prop + "(...) on " + props + ".builder()",
+                e.getMessage());
+    }
+
+    @Test
+    void registryServiceNamesTheFirstMissingRequiredProp() {
+        assertMissing("RegistryService.Props", "vpc", () -> RegistryService.Props.builder().build());
+    }
+
+    @Test
+    void hostsNeedEveryProp() {
+        assertMissing("EcsHosts.Props", "vpc", () -> EcsHosts.Props.builder().instanceType("t3.small").build());
+    }
+
+    @Test
+    void networkNeedsFlowLogRetentionAndDefaultsToPublicHosts() {
+        assertMissing("RegistryNetwork.Props", "flowLogRetention", () -> RegistryNetwork.Props.builder().build());
+        RegistryNetwork.Props props = RegistryNetwork.Props.builder().flowLogRetention(RetentionDays.ONE_WEEK).build();
+        assertEquals(false, props.privateHosts());
+        assertEquals(RetentionDays.ONE_WEEK, props.flowLogRetention());
+    }
+
+    @Test
+    void accessLogBucketNeedsItsExpiry() {
+        assertMissing("AccessLogBucket.Props", "expireAfterDays", () -> AccessLogBucket.Props.builder().build());
+        assertEquals(30, AccessLogBucket.Props.builder().expireAfterDays(30).build().expireAfterDays());
+    }
+
+    @Test
+    void imageBucketNeedsAccessLogsOnlyWhenItCreatesTheBucket() {
+        assertMissing("ImageBucket.Props", "accessLogs", () -> ImageBucket.Props.builder().build());
+        assertMissing("ImageBucket.Props", "accessLogs",
+                () -> ImageBucket.Props.builder().existingBucketName("").build());
+        ImageBucket.Props imported = ImageBucket.Props.builder().existingBucketName("older-images").build();
+        assertEquals("older-images", imported.existingBucketName());
+        assertNull(imported.accessLogs());
+    }
+
+    @Test
+    void domainNeedsAZoneOrACertificate() {
+        assertMissing("RegistryDomain.Props", "domainName", () -> RegistryDomain.Props.builder().build());
+        assertMissing("RegistryDomain.Props without a hostedZoneId", "certificateArn",
+                () -> RegistryDomain.Props.builder().domainName("registry.example.com").build());
+        assertMissing("RegistryDomain.Props with a hostedZoneId", "hostedZoneName",
+                () -> RegistryDomain.Props.builder().domainName("registry.example.com").hostedZoneId("Z123").build());
+        RegistryDomain.Props zoneOnly = RegistryDomain.Props.builder()
+                .domainName("registry.example.com").hostedZoneId("Z123").hostedZoneName("example.com").build();
+        assertEquals("", zoneOnly.certificateArn());
+    }
+}
