@@ -1,0 +1,282 @@
+package dev.berth.cdk.service;
+
+import static dev.berth.cdk.Json.at;
+import static dev.berth.cdk.Json.list;
+import static dev.berth.cdk.Json.onlyProps;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.berth.cdk.Synth;
+import software.amazon.awscdk.assertions.Template;
+
+/**
+ * The two halves cannot drift apart: the registry jar built by {@code registry-image/} is started
+ * with exactly the environment the synthesized task definition gives the container, against a
+ * local S3 (S3Proxy), and an image is pushed to it and pulled back byte-identical. A setting the
+ * CDK app renders that the registry does not know, a value it rejects, or a health check path it
+ * does not answer fails here, not on the first deploy.
+ *
+ * <p>Needs {@code registry-image/target/registry.jar} and the S3Proxy jar beside it (built by
+ * {@code mvn -f registry-image/pom.xml verify}, which {@code ./test-all} runs first) and skopeo.
+ */
+class SynthesizedTaskDefinitionRunsRegistryTest {
+
+    private static final String BUCKET_KEY = "REGISTRY_STORAGE_S3_BUCKET";
+    /** What ECS injects from Secrets Manager, with the test's stand-in values. */
+    private static final List<String> KNOWN_SECRETS = List.of("REGISTRY_HTTP_SECRET");
+    private static final String REPOSITORY = "berth/drift-check";
+    private static final String TAG = "1.0";
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    @Test
+    void registryJarRunsWithTheTemplatesEnvironmentAndServesPushAndPull(@TempDir Path work) throws Exception {
+        long started = System.nanoTime();
+        Template template = Synth.defaults().template();
+        Map<String, Object> rendered = RenderedContainer.environment(template);
+        String bucket = "berth-drift-" + ProcessHandle.current().pid();
+        Map<String, String> fromTemplate = literalEnvironment(template, rendered, bucket);
+        assertHttpAddrIsTheMappedContainerPort(template, fromTemplate);
+        String healthPath = targetGroupHealthCheckPath(template);
+        long synthesized = System.nanoTime();
+
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Path registryJar = RegistryArtifacts.registryJar();
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(work, java)) {
+            Path bucketDir = s3.createBucket(bucket);
+            int port = Ports.free();
+            Map<String, String> env = new TreeMap<>(fromTemplate);
+            env.putAll(secrets(RenderedContainer.secretNames(template)));
+            env.putAll(testOnly(port, s3));
+            Path registryLog = work.resolve("registry.log");
+            Process registry = startRegistry(java, registryJar, env, registryLog);
+            try {
+                URI base = URI.create("http://127.0.0.1:" + port);
+                awaitHealthy(registry, base.resolve(healthPath), registryLog, s3);
+
+                Path pushed = work.resolve("pushed");
+                byte[] content = ("pushed by " + getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8);
+                OciLayout.write(pushed, TAG, "hello.txt", content);
+                String target = "docker://127.0.0.1:" + port + "/" + REPOSITORY + ":" + TAG;
+                skopeo(work, "copy", "--dest-tls-verify=false", "oci:" + pushed + ":" + TAG, target);
+                Path pulled = work.resolve("pulled");
+                skopeo(work, "copy", "--src-tls-verify=false", target, "oci:" + pulled + ":" + TAG);
+
+                assertEquals(OciLayout.manifestDigest(pushed, TAG), OciLayout.manifestDigest(pulled, TAG),
+                        "manifest digest after a round trip");
+                assertSameBlobs(OciLayout.blobs(pushed), OciLayout.blobs(pulled));
+                assertTrue(hasFiles(bucketDir), "the registry wrote nothing to the S3 bucket " + bucket
+                        + "; it stored the image elsewhere:\n" + Files.readString(registryLog));
+                assertEquals(200, get(base.resolve(healthPath)),
+                        "the load balancer's health check path " + healthPath + " after a push");
+            } finally {
+                Processes.stop(registry);
+            }
+            assertNoIgnoredTemplateKeys(Files.readString(registryLog), fromTemplate.keySet());
+        }
+        System.out.printf("%s: synth (shared with other tests) %.1f s, S3Proxy + registry + push + pull %.1f s%n",
+                getClass().getSimpleName(), (synthesized - started) / 1e9, (System.nanoTime() - synthesized) / 1e9);
+    }
+
+    /**
+     * The container's environment exactly as rendered. The only non-literal the CDK app may put
+     * there is the image bucket's {@code Ref} in {@value #BUCKET_KEY}, replaced by the test bucket;
+     * any other token would be something the registry would see unresolved, so it fails here.
+     */
+    static Map<String, String> literalEnvironment(Template template, Map<String, Object> rendered, String bucket) {
+        Map<String, String> env = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        for (var e : rendered.entrySet()) {
+            if (e.getValue() instanceof String s) {
+                env.put(e.getKey(), s);
+            } else if (e.getKey().equals(BUCKET_KEY) && isRefToBucket(template, e.getValue())) {
+                env.put(e.getKey(), bucket);
+            } else {
+                problems.add(e.getKey() + "=" + e.getValue());
+            }
+        }
+        if (!problems.isEmpty()) {
+            fail("non-literal container environment the test cannot map (only " + BUCKET_KEY
+                    + " may be a Ref, to the image bucket): " + problems);
+        }
+        if (!env.containsKey(BUCKET_KEY)) {
+            fail("the container environment names no " + BUCKET_KEY + ": " + rendered);
+        }
+        List<String> foreign = env.keySet().stream().filter(k -> !k.startsWith("REGISTRY_")).toList();
+        assertEquals(List.of(), foreign, "container environment outside the registry's REGISTRY_* settings");
+        return env;
+    }
+
+    private static boolean isRefToBucket(Template template, Object value) {
+        if (!(value instanceof Map<?, ?> m) || m.size() != 1 || !(m.get("Ref") instanceof String id)) {
+            return false;
+        }
+        Object resource = at(template.toJSON(), "Resources", id);
+        return resource != null && "AWS::S3::Bucket".equals(at(resource, "Type"));
+    }
+
+    /**
+     * The container listens where the port mapping (and so the load balancer) sends traffic. The
+     * test itself moves the address to 127.0.0.1, so this is the one rendered value it checks by reading.
+     */
+    private static void assertHttpAddrIsTheMappedContainerPort(Template template, Map<String, String> env) {
+        List<Object> mappings = list(at(RenderedContainer.definition(template), "PortMappings"));
+        assertEquals(1, mappings.size(), "port mappings: " + mappings);
+        Object containerPort = at(mappings.get(0), "ContainerPort");
+        String addr = env.get("REGISTRY_HTTP_ADDR");
+        assertEquals(String.valueOf(containerPort), addr == null ? null : addr.substring(addr.lastIndexOf(':') + 1),
+                "REGISTRY_HTTP_ADDR " + addr + " against the container port mapping");
+    }
+
+    private static String targetGroupHealthCheckPath(Template template) {
+        Map<String, Object> tg = onlyProps(template, "AWS::ElasticLoadBalancingV2::TargetGroup");
+        assertEquals("200", at(tg, "Matcher", "HttpCode"), "the target group's healthy codes");
+        return (String) tg.get("HealthCheckPath");
+    }
+
+    /** What ECS injects from Secrets Manager at container start; random stand-ins here. */
+    private static Map<String, String> secrets(List<String> names) {
+        assertEquals(KNOWN_SECRETS, names, "ECS secrets of the container: give new ones a stand-in value here");
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        return Map.of("REGISTRY_HTTP_SECRET", HexFormat.of().formatHex(random));
+    }
+
+    /** Settings that exist only because this runs on a developer machine instead of ECS. */
+    private static Map<String, String> testOnly(int port, S3ProxyProcess s3) {
+        Map<String, String> env = new LinkedHashMap<>();
+        // The container's ":5000" would bind every interface of this machine (and may be taken):
+        // a loopback address on a free port instead. Its port is checked against the mapping above.
+        env.put("REGISTRY_HTTP_ADDR", "127.0.0.1:" + port);
+        // Local S3 instead of the region's endpoint. The scheme in the URL makes it plain HTTP, so
+        // REGISTRY_STORAGE_S3_SECURE is not needed.
+        env.put("REGISTRY_STORAGE_S3_REGIONENDPOINT", s3.endpoint().toString());
+        env.put("REGISTRY_STORAGE_S3_FORCEPATHSTYLE", "true");
+        // In production the task role supplies credentials; there are no keys in the task definition.
+        env.put("REGISTRY_STORAGE_S3_ACCESSKEY", S3ProxyProcess.ACCESS_KEY);
+        env.put("REGISTRY_STORAGE_S3_SECRETKEY", S3ProxyProcess.SECRET_KEY);
+        // The image's Dockerfile sets this (ENV REGISTRY_CONFIGURATION_PATH=/etc/berth/config.yml,
+        // a copy of registry-image/config.yml): the container reads that file under the task's variables.
+        env.put("REGISTRY_CONFIGURATION_PATH", RegistryArtifacts.imageConfigFile().toString());
+        return env;
+    }
+
+    private static Process startRegistry(Path java, Path jar, Map<String, String> env, Path log) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
+                "-XX:TieredStopAtLevel=1", "-jar", jar.toString(), "serve")
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        Map<String, String> childEnv = builder.environment();
+        // Nothing of this machine's AWS setup or registry settings may reach the registry: only
+        // what the task definition (plus the image and the test's stand-ins above) gives it.
+        childEnv.keySet().removeIf(k -> k.startsWith("AWS_") || k.startsWith("REGISTRY_")
+                || k.equals("JDK_JAVA_OPTIONS") || k.equals("JAVA_TOOL_OPTIONS"));
+        childEnv.putAll(env);
+        return builder.start();
+    }
+
+    private static void awaitHealthy(Process registry, URI health, Path log, S3ProxyProcess s3) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        int status = -1;
+        while (System.nanoTime() < deadline) {
+            if (!registry.isAlive()) {
+                fail("the registry exited with " + registry.exitValue() + " under the template's environment:\n"
+                        + Files.readString(log));
+            }
+            status = get(health);
+            if (status == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("the registry did not answer 200 on " + health + " within 45 s (last status " + status + "):\n"
+                + Files.readString(log) + "\nS3Proxy:\n" + s3.log());
+    }
+
+    private static int get(URI uri) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private static void skopeo(Path work, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "skopeo", ".log");
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("skopeo is needed to push and pull (apt-get install skopeo)", e);
+        }
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", command) + " took over 60 s:\n" + Files.readString(out));
+        }
+        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + Files.readString(out));
+    }
+
+    private static void assertSameBlobs(Map<String, byte[]> pushed, Map<String, byte[]> pulled) {
+        assertEquals(pushed.keySet(), pulled.keySet(), "blobs after a round trip");
+        for (var e : pushed.entrySet()) {
+            assertArrayEquals(e.getValue(), pulled.get(e.getKey()), "blob " + e.getKey());
+            assertEquals(e.getKey(), OciLayout.digest(pulled.get(e.getKey())), "pulled blob matches its digest");
+        }
+    }
+
+    private static boolean hasFiles(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            return paths.anyMatch(Files::isRegularFile);
+        }
+    }
+
+    /**
+     * The registry reports each setting it does not use as a warning naming the variable that set
+     * it ("... unknown key, ignored (set by REGISTRY_...)" or "not supported by Berth"). None of the
+     * template's variables may be among them.
+     */
+    private static void assertNoIgnoredTemplateKeys(String log, Iterable<String> templateKeys) {
+        List<String> ignored = new ArrayList<>();
+        for (String line : log.lines().toList()) {
+            if (line.contains("unknown key") || line.contains("not supported by Berth")) {
+                ignored.add(line);
+                continue;
+            }
+            for (String key : templateKeys) {
+                if (line.contains("WARN") && line.contains("(set by " + key + ")")) {
+                    ignored.add(line);
+                }
+            }
+        }
+        assertEquals(List.of(), ignored, "settings from the task definition the registry ignores");
+    }
+}
