@@ -316,4 +316,41 @@ class ManifestTest {
         assertError(client.putManifest(repo, Blobs.sha512(config), Blobs.OCI_MANIFEST, manifest), 400,
                 "DIGEST_INVALID");
     }
+
+    @Test
+    void manifestsAreSeenOnlyInTheirRepository() {
+        String repo = RunningRegistry.newRepository("manifest");
+        String other = RunningRegistry.newRepository("manifest");
+        PushedImage image = PushedImage.push(client, repo, "v1");
+        PushedImage.push(client, other, "v0");
+        assertError(client.get("/v2/" + other + "/manifests/" + image.digest()), 404, "MANIFEST_UNKNOWN");
+        assertError(client.get("/v2/" + other + "/manifests/v1"), 404, "MANIFEST_UNKNOWN");
+        // a manifest is not a blob of the repository (as registry:2)
+        assertError(client.get("/v2/" + repo + "/blobs/" + image.digest()), 404, "BLOB_UNKNOWN");
+        // and a blob is not a manifest
+        assertError(client.get("/v2/" + repo + "/manifests/" + image.layerDigest()), 404, "MANIFEST_UNKNOWN");
+    }
+
+    @Test
+    void unknownContentTypeWithoutMediaTypeIsManifestInvalid() {
+        String repo = RunningRegistry.newRepository("manifest");
+        String[] b = blobs(repo);
+        byte[] manifest = Blobs.utf8("{\"schemaVersion\":2,\"config\":" + Blobs.descriptor(Blobs.OCI_CONFIG, b[0],
+                Long.parseLong(b[1])) + ",\"layers\":[]}");
+        assertError(client.putManifest(repo, "v1", "text/plain", manifest), 400, "MANIFEST_INVALID");
+        assertError(client.putManifest(repo, "v1", "application/vnd.docker.distribution.manifest.v1+prettyjws",
+                manifest), 400, "MANIFEST_INVALID");
+        assertEquals(201, client.put("/v2/" + repo + "/manifests/v1", manifest).status(),
+                "no Content-Type and no mediaType: an OCI manifest by its shape");
+    }
+
+    @Test
+    void deletedManifestCanBePushedAgain() {
+        String repo = RunningRegistry.newRepository("manifest");
+        PushedImage image = PushedImage.push(client, repo, "v1");
+        assertEquals(202, client.delete("/v2/" + repo + "/manifests/" + image.digest()).status());
+        assertError(client.get("/v2/" + repo + "/manifests/v1"), 404, "MANIFEST_UNKNOWN");
+        client.pushManifest(repo, "v1", Blobs.OCI_MANIFEST, image.manifest());
+        assertManifest(client.get("/v2/" + repo + "/manifests/v1"), image.manifest(), Blobs.OCI_MANIFEST);
+    }
 }
