@@ -46,7 +46,16 @@ class LargeBlobTest {
         long large = Long.getLong("berth.largeBlobMiB", 1024) * MIB;
         long small = 10L * MIB;
         S3ProxyFixture s3 = S3ProxyFixture.get();
-        Map<String, String> env = new HashMap<>(s3.registryEnvironment(s3.newBucket()));
+        String bucket = s3.newBucket();
+        try {
+            pushLargeAndSmall(s3, bucket, large, small);
+        } finally {
+            s3.emptyBucket(bucket);
+        }
+    }
+
+    private static void pushLargeAndSmall(S3ProxyFixture s3, String bucket, long large, long small) throws Exception {
+        Map<String, String> env = new HashMap<>(s3.registryEnvironment(bucket));
         env.put("REGISTRY_HTTP_SECRET", "large-blob-test");
         try (RegistryProcess registry = RegistryProcess.start("large", env, "128m",
                 List.of("-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC"))) {

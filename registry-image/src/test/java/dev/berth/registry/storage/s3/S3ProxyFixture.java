@@ -83,6 +83,14 @@ public final class S3ProxyFixture {
         return name;
     }
 
+    /** Deletes every object of {@code bucket} (to give back the disk space of large tests). */
+    public void emptyBucket(String bucket) {
+        admin.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()
+                .forEach(o -> admin.deleteObject(b -> b.bucket(bucket).key(o.key())));
+        admin.listMultipartUploads(b -> b.bucket(bucket)).uploads().forEach(u -> admin.abortMultipartUpload(
+                b -> b.bucket(bucket).key(u.key()).uploadId(u.uploadId())));
+    }
+
     /** Registry settings for {@code bucket} on this server (path-style, static keys). */
     public RegistryConfig.S3 settings(String bucket, String rootDirectory, long chunkSize) {
         return new RegistryConfig.S3(bucket, REGION, Optional.of(endpoint.toString()), true, rootDirectory, chunkSize,
