@@ -20,14 +20,25 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 final class PartBuffer implements Closeable {
 
-    private final int memoryLimit;
+    /** Buffer for copying to the file when no budgeted memory could be had. */
+    private static final int SCRATCH = 64 * 1024;
+
+    private final MemoryBudget budget;
+    private int memoryLimit;
     private byte[] memory = new byte[0];
+    /** Bytes of {@link #memory} taken from the budget. */
+    private int budgeted;
     private long size;
     private Path file;
     private FileChannel channel;
 
-    PartBuffer(int memoryLimit) {
+    /**
+     * @param memoryLimit the most bytes held in memory
+     * @param budget shared with the other buffers; memory it cannot give goes to a file instead
+     */
+    PartBuffer(int memoryLimit, MemoryBudget budget) {
         this.memoryLimit = memoryLimit;
+        this.budget = budget;
     }
 
     long size() {
@@ -44,9 +55,11 @@ final class PartBuffer implements Closeable {
         while (size < target) {
             long wanted = target - size;
             if (channel == null) {
-                long room = memoryLimit - size;
-                if (room > 0) {
+                if (memoryLimit - size > 0) {
                     ensureMemory((int) Math.min(target, memoryLimit));
+                }
+                long room = Math.min(memoryLimit, memory.length) - size;
+                if (room > 0) {
                     int n = in.readNBytes(memory, (int) size, (int) Math.min(wanted, room));
                     if (n == 0) {
                         break;
@@ -95,10 +108,21 @@ final class PartBuffer implements Closeable {
 
     private void ensureMemory(int capacity) {
         if (memory.length < capacity) {
-            byte[] grown = new byte[Math.min(memoryLimit, Math.max(capacity, memory.length * 2))];
+            int length = Math.min(memoryLimit, roundUp(Math.max(capacity, memory.length * 2)));
+            if (!budget.tryAcquire(length - budgeted)) {
+                memoryLimit = memory.length; // no more memory for this buffer: the rest spills
+                return;
+            }
+            budgeted = length;
+            byte[] grown = new byte[length];
             System.arraycopy(memory, 0, grown, 0, (int) Math.min(size, memory.length));
             memory = grown;
         }
+    }
+
+    /** Up to a whole KiB, the budget's unit. */
+    private static int roundUp(int bytes) {
+        return (int) Math.min(Integer.MAX_VALUE - 1023, ((long) bytes + 1023) / 1024 * 1024);
     }
 
     private void spill() throws IOException {
@@ -112,10 +136,17 @@ final class PartBuffer implements Closeable {
         while (held.hasRemaining()) {
             channel.write(held);
         }
+        if (memory.length < SCRATCH) {
+            budget.release(budgeted);
+            budgeted = 0;
+            memory = new byte[SCRATCH]; // small and short-lived: outside the budget
+        }
     }
 
     @Override
     public void close() throws IOException {
+        budget.release(budgeted);
+        budgeted = 0;
         memory = new byte[0];
         if (channel != null) {
             channel.close();

@@ -70,7 +70,10 @@ public final class S3Storage implements Storage {
     private static final Logger LOG = LoggerFactory.getLogger(S3Storage.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String OCTET_STREAM = "application/octet-stream";
-    /** Parts up to this size are buffered in memory, larger ones in a temporary file. */
+    /**
+     * Parts up to this size are buffered in memory, larger ones in a temporary file (as are all
+     * parts while the uploads in flight hold a quarter of the heap).
+     */
     static final int PART_MEMORY_LIMIT = 16 * 1024 * 1024;
     /** Clients should PATCH at least S3's minimum part size (smaller chunks still work). */
     private static final long MINIMUM_CHUNK = PartSizes.MIN_PART;
@@ -82,6 +85,8 @@ public final class S3Storage implements Storage {
     private final PartSizes partSizes;
     private final ServerSideEncryption encryption;
     private final StorageClass storageClass;
+    /** Memory all uploads in flight may hold; beyond it parts are buffered in temporary files. */
+    private final MemoryBudget memoryBudget = MemoryBudget.quarterOfHeap();
 
     /**
      * @param presigner for blob redirects; null for none
@@ -261,7 +266,7 @@ public final class S3Storage implements Storage {
         String multipartId = state.multipartId();
         boolean createdMultipart = false;
         List<String> parts = new ArrayList<>(state.parts());
-        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT)) {
+        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
             if (state.tailSize() > 0) {
                 loadTail(state, buffer);
             }
@@ -442,7 +447,7 @@ public final class S3Storage implements Storage {
     }
 
     private String uploadTailPart(String uploadId, UploadState state) throws IOException {
-        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT)) {
+        try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
             loadTail(state, buffer);
             return uploadPart(uploadId, state.multipartId(), state.parts().size() + 1, buffer);
         }

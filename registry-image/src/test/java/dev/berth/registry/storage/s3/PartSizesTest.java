@@ -41,7 +41,7 @@ class PartSizesTest {
     void aPartBufferSpillsToAFileBeyondItsMemoryLimitAndItsBodyCanBeReadTwice() throws Exception {
         byte[] content = new byte[300_000];
         new Random(1).nextBytes(content);
-        try (PartBuffer buffer = new PartBuffer(64 * 1024)) {
+        try (PartBuffer buffer = new PartBuffer(64 * 1024, new MemoryBudget(1024 * 1024))) {
             InputStream in = new ByteArrayInputStream(content);
             assertEquals(50_000, buffer.fill(in, 50_000)); // in memory
             assertEquals(200_000, buffer.fill(in, 250_000)); // spills
@@ -55,6 +55,24 @@ class PartSizesTest {
             byte[] rest = buffer.body().contentStreamProvider().newStream().readAllBytes();
             assertArrayEquals(java.util.Arrays.copyOfRange(content, 250_000, 300_000), rest);
         }
+    }
+
+    @Test
+    void buffersBeyondTheSharedMemoryBudgetSpillToFilesAndGiveTheirShareBack() throws Exception {
+        byte[] content = new byte[200_000];
+        new Random(2).nextBytes(content);
+        MemoryBudget budget = new MemoryBudget(150 * 1024);
+        try (PartBuffer first = new PartBuffer(128 * 1024, budget);
+                PartBuffer second = new PartBuffer(128 * 1024, budget)) {
+            assertEquals(100_000, first.fill(new ByteArrayInputStream(content, 0, 100_000), 100_000));
+            assertTrue(budget.availableBytes() < 128 * 1024, "the first buffer holds its bytes in memory");
+            // Not enough left for a second buffer in memory: it goes to a file, correctly.
+            assertEquals(200_000, second.fill(new ByteArrayInputStream(content), 200_000));
+            assertArrayEquals(content, second.body().contentStreamProvider().newStream().readAllBytes());
+            assertArrayEquals(java.util.Arrays.copyOf(content, 100_000),
+                    first.body().contentStreamProvider().newStream().readAllBytes());
+        }
+        assertEquals(150 * 1024, budget.availableBytes());
     }
 
     @Test
