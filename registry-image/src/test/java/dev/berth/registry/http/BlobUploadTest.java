@@ -216,4 +216,34 @@ class BlobUploadTest {
         assertError(client.get(location), 404, "BLOB_UPLOAD_UNKNOWN");
         assertError(client.patch(location, content), 404, "BLOB_UPLOAD_UNKNOWN");
     }
+
+    @Test
+    void sha512BlobsByEveryPushMethod() {
+        String repo = RunningRegistry.newRepository("upload");
+        byte[] single = Blobs.random(5000);
+        String singleDigest = Blobs.sha512(single);
+        RegistryClient.Response post = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + singleDigest, single);
+        assertEquals(201, post.status(), post::toString);
+        assertEquals(singleDigest, post.requireHeader("Docker-Content-Digest"));
+        assertBlob(repo, singleDigest, single);
+
+        byte[] streamed = Blobs.random(70_000);
+        String streamedDigest = Blobs.sha512(streamed);
+        String location = client.startUpload(repo);
+        RegistryClient.Response patch = client.sendStreamed("PATCH", location, streamed);
+        assertEquals(202, patch.status(), patch::toString);
+        RegistryClient.Response put = client.put(withQuery(patch.requireHeader("Location"), "digest="
+                + streamedDigest), new byte[0]);
+        assertEquals(201, put.status(), put::toString);
+        RegistryClient.Response head = client.head("/v2/" + repo + "/blobs/" + streamedDigest);
+        assertEquals(streamedDigest, head.requireHeader("Docker-Content-Digest"));
+        assertEquals(String.valueOf(streamed.length), head.requireHeader("Content-Length"));
+
+        // a sha512 digest that does not match stores nothing
+        byte[] other = Blobs.random(100);
+        RegistryClient.Response wrong = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha512(other),
+                single);
+        assertError(wrong, 400, "DIGEST_INVALID");
+        assertNoBlob(repo, Blobs.sha512(other));
+    }
 }
