@@ -301,6 +301,43 @@ class BadInputTest {
         assertTrue(failures.isEmpty(), () -> String.join("\n", failures));
     }
 
+    @Test
+    void aRefusedRequestWithABodyLeavesTheConnectionUsable() throws IOException {
+        // the body is refused before it is read; the registry reads it away so the next request works
+        byte[] body = Blobs.random(256 * 1024);
+        String refused = "PUT /v2/" + REPO + "/blobs/uploads/" + UUID.randomUUID() + "?digest="
+                + Blobs.sha256(body) + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: " + body.length + "\r\n\r\n";
+        String next = "GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+        try (Socket socket = new Socket("127.0.0.1", registry.server().port())) {
+            socket.setSoTimeout(10_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(refused.getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            sleep(300); // the registry decides before the body arrives, as with a client that streams it
+            String answers;
+            try {
+                out.write(body);
+                out.write(next.getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                answers = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            } catch (java.net.SocketException e) {
+                throw new AssertionError("the registry dropped the connection after refusing the request", e);
+            }
+            assertTrue(answers.startsWith("HTTP/1.1 404"), answers);
+            assertTrue(answers.contains("BLOB_UPLOAD_UNKNOWN"), answers);
+            assertTrue(answers.indexOf("HTTP/1.1 200") > 0, () -> "no answer to the second request: " + answers);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The raw answer (status line, headers, start of the body), or a note that the connection closed. */
     private String rawAnswer(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", registry.server().port())) {

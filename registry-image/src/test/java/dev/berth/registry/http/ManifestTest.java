@@ -353,4 +353,15 @@ class ManifestTest {
         client.pushManifest(repo, "v1", Blobs.OCI_MANIFEST, image.manifest());
         assertManifest(client.get("/v2/" + repo + "/manifests/v1"), image.manifest(), Blobs.OCI_MANIFEST);
     }
+
+    @Test
+    void oversizedManifestWithoutContentLengthIsRefusedToo() {
+        String repo = RunningRegistry.newRepository("manifest");
+        String[] b = blobs(repo);
+        byte[] tooBig = padded(Blobs.imageManifest(b[0], Long.parseLong(b[1]), b[2], b[3]), 4 * 1024 * 1024 + 100);
+        RegistryClient.Response r = client.sendStreamed("PUT", "/v2/" + repo + "/manifests/streamed", tooBig,
+                "Content-Type", Blobs.OCI_MANIFEST);
+        assertError(r, 413, "SIZE_INVALID");
+        assertError(client.get("/v2/" + repo + "/manifests/streamed"), 404, "MANIFEST_UNKNOWN");
+    }
 }
