@@ -140,7 +140,7 @@ public final class Exchange {
             return;
         }
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
-            byte[] buffer = new byte[COPY_BUFFER];
+            byte[] buffer = new byte[(int) Math.max(1, Math.min(COPY_BUFFER, length))];
             int n;
             while ((n = content.read(buffer)) > 0) {
                 out.write(buffer, 0, n);

@@ -20,6 +20,7 @@ import dev.berth.registry.upload.Uploads;
 import java.net.URI;
 import java.time.Clock;
 import java.util.concurrent.Executors;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -70,7 +71,7 @@ public final class RegistryServer implements AutoCloseable {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
-        Server server = new Server(threads);
+        Server server = new Server(threads, null, bufferPool());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -93,6 +94,15 @@ public final class RegistryServer implements AutoCloseable {
         LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
                 config.storage().driver().name().toLowerCase());
         return registry;
+    }
+
+    /**
+     * Jetty pools buffers up to 64 KiB by default; ours are 256 KiB, and unpooled they would be
+     * allocated per request and freed only by a GC, so RSS would climb under load. Pool them,
+     * and cap what the pool keeps.
+     */
+    private static ArrayByteBufferPool bufferPool() {
+        return new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 64L << 20);
     }
 
     public int port() {
