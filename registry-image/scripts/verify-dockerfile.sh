@@ -60,6 +60,8 @@ fi
 [ -x "$JDK/bin/java" ] || fail "no JDK at $JDK (set BERTH_VERIFY_JDK)"
 [ -x "$MAVEN_HOME/bin/mvn" ] || fail "no Maven at $MAVEN_HOME (set BERTH_VERIFY_MAVEN)"
 mkdir -p "$CACHE"
+# A run killed outright (SIGKILL) cannot clean up: drop such leftovers after 3 hours.
+find /var/tmp -maxdepth 1 -name 'berth-dockerfile-verify.*' -mmin +180 -exec rm -rf {} + 2>/dev/null || true
 df -h "$WORK" | tail -1 | awk '{print "==> disk: " $4 " free on " $6}'
 
 # --- 1a. Debian rootfs ----------------------------------------------------------------
