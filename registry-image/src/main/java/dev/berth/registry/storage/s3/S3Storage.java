@@ -55,7 +55,7 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * &lt;root&gt;/&lt;metadata path&gt;                      metadata (see StoragePaths), one object each
  * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex&gt;                    blob pointer: {"key": data object, "size": n}
  * &lt;root&gt;/blobdata/&lt;upload id&gt;/data            a blob's bytes (completed multipart upload)
- * &lt;root&gt;/blobdata/&lt;upload id&gt;/tail-&lt;end&gt;      an upload's tail (the whole blob when it is smaller than a part)
+ * &lt;root&gt;/blobdata/&lt;upload id&gt;/tail-&lt;end&gt;-&lt;n&gt;  an upload's tail (the whole blob when it is smaller than a part)
  * &lt;root&gt;/uploads/&lt;id&gt;/s3state                  where an upload's bytes are (UploadState)
  * </pre>
  *
@@ -295,7 +295,8 @@ public final class S3Storage implements Storage {
             String tailPartEtag = null;
             long tailSize = buffer.size();
             if (tailSize > 0) {
-                tailKey = "blobdata/" + uploadId + "/tail-" + size;
+                // Unique per append, so that no other append can replace the bytes a state names.
+                tailKey = "blobdata/" + uploadId + "/tail-" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
                 putBody(root + tailKey, buffer.body(), true);
                 if (multipartId != null) {
                     // Uploaded now so that the commit has no data to move.
