@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -169,7 +171,7 @@ public final class FilesystemStorage implements Storage {
         } catch (NoSuchFileException e) {
             throw new NotFoundException("upload " + uploadId);
         }
-        try (channel) {
+        try (channel; FileLock lock = appendLock(channel, offset)) {
             long size = channel.size();
             if (size != offset) {
                 throw new OffsetMismatchException(offset, size);
@@ -190,6 +192,24 @@ public final class FilesystemStorage implements Storage {
                 throw e;
             }
         }
+    }
+
+    /**
+     * One writer at a time per upload, also across registry processes sharing the folder: two
+     * chunks for the same offset would otherwise both pass the size check and mix their bytes.
+     * The chunk that finds the upload busy is refused like an out-of-order one.
+     */
+    private static FileLock appendLock(FileChannel channel, long offset) throws IOException {
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held through another channel of this process
+        }
+        if (lock == null) {
+            throw new OffsetMismatchException(offset, channel.size());
+        }
+        return lock;
     }
 
     @Override

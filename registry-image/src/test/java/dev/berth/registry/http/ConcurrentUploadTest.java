@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.config.RegistryConfig;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -62,6 +63,19 @@ class ConcurrentUploadTest {
 
     @Test
     void racingChunksOnOneUploadNeverCorruptTheBlob() throws Exception {
+        race(client, client);
+    }
+
+    @Test
+    void racingChunksThroughTwoRegistriesOnOneStorageNeverCorruptTheBlob() throws Exception {
+        RegistryConfig base = RegistryConfig.forFilesystem(registry.root(), true);
+        try (RegistryServer second = RegistryServer.start(base)) {
+            race(client, new RegistryClient(second.baseUri()));
+        }
+    }
+
+    /** Two clients PATCH different bytes for the same range of one upload at the same moment. */
+    private void race(RegistryClient one, RegistryClient two) throws Exception {
         String repo = RunningRegistry.newRepository("race");
         int size = 4 * 1024 * 1024;
         ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -73,8 +87,10 @@ class ConcurrentUploadTest {
                 byte[] b = Blobs.random(size);
                 CyclicBarrier barrier = new CyclicBarrier(2);
                 List<Callable<RegistryClient.Response>> racers = new ArrayList<>();
-                for (byte[] chunk : List.of(a, b)) {
-                    racers.add(() -> client.sendWith("PATCH", location, HttpRequest.BodyPublishers.fromPublisher(
+                for (int i = 0; i < 2; i++) {
+                    byte[] chunk = i == 0 ? a : b;
+                    RegistryClient racer = i == 0 ? one : two;
+                    racers.add(() -> racer.sendWith("PATCH", location, HttpRequest.BodyPublishers.fromPublisher(
                             HttpRequest.BodyPublishers.ofInputStream(() -> meetingHalfway(chunk, 256 * 1024, barrier)),
                             size), "Content-Type", "application/octet-stream", "Content-Range", "0-" + (size - 1)));
                 }
