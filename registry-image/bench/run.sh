@@ -22,7 +22,7 @@ REQUESTS=${REQUESTS:-20000}
 CONCURRENCY=${CONCURRENCY:-32}
 MAX_SECONDS=${MAX_SECONDS:-600}
 # The image's JVM flags, sized as in a container with a 1 GiB memory limit.
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+ExitOnOutOfMemoryError}
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
 [ -n "${NMT:-}" ] && BERTH_JAVA_OPTS="$BERTH_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
