@@ -1,5 +1,9 @@
 package dev.berth.registry.crash;
 
+import java.util.List;
+import java.util.TreeMap;
+import java.util.Map;
+import dev.berth.registry.testing.RegistryProcess;
 import static dev.berth.registry.http.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -129,8 +133,8 @@ class KillDuringUploadIT {
 
     @Test
     void killMidUploadThenRestartAndContinue() throws Exception {
-        registry = RegistryProcess.start(root, SECRET, log);
-        RegistryClient before = new RegistryClient(registry.baseUri());
+        registry = startRegistry(root, log);
+        RegistryClient before = new RegistryClient(registry.base());
 
         // committed before the kill
         PushedImage image = PushedImage.push(before, REPO, "v1");
@@ -157,8 +161,8 @@ class KillDuringUploadIT {
         StallingStream third = new StallingStream(big, 2 * chunk, 6 * MiB);
         StallingStream monoBody = new StallingStream(mono, 0, 10 * MiB);
         long dataBefore = uploadDataSize();
-        var thirdCall = stalledRequest(http, "PATCH", registry.baseUri().resolve(location), third, chunk);
-        var monoCall = stalledRequest(http, "PUT", registry.baseUri().resolve(withQuery(monoLocation,
+        var thirdCall = stalledRequest(http, "PATCH", registry.base().resolve(location), third, chunk);
+        var monoCall = stalledRequest(http, "PUT", registry.base().resolve(withQuery(monoLocation,
                 "digest=" + monoDigest)), monoBody, mono.length);
         // wait until the registry has written part of both stalled bodies
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -173,8 +177,8 @@ class KillDuringUploadIT {
         assertTrue(thirdCall.handle((r, e) -> r == null || r.statusCode() >= 400).get(60, TimeUnit.SECONDS));
         assertTrue(monoCall.handle((r, e) -> r == null || r.statusCode() >= 400).get(60, TimeUnit.SECONDS));
 
-        registry = RegistryProcess.start(root, SECRET, log);
-        RegistryClient after = new RegistryClient(registry.baseUri());
+        registry = startRegistry(root, log);
+        RegistryClient after = new RegistryClient(registry.base());
 
         // 1. everything committed before the kill is intact
         RegistryClient.Response manifest = after.get("/v2/" + REPO + "/manifests/v1");
@@ -188,7 +192,7 @@ class KillDuringUploadIT {
         assertEquals(404, after.head("/v2/" + REPO + "/blobs/" + monoDigest).status());
 
         // 3. the chunked upload continues from the Range the restarted registry reports
-        String resume = path(registry.baseUri(), location);
+        String resume = path(registry.base(), location);
         RegistryClient.Response status = after.get(resume);
         assertEquals(204, status.status(), () -> status + "\n" + registry.log());
         String range = status.requireHeader("Range");
@@ -219,13 +223,13 @@ class KillDuringUploadIT {
     void killedTwiceDuringTheSameUploadStillEndsCorrect() throws Exception {
         byte[] big = Blobs.random(20 * MiB);
         String digest = Blobs.sha256(big);
-        registry = RegistryProcess.start(root, SECRET, log);
-        String location = new RegistryClient(registry.baseUri()).startUpload(REPO);
+        registry = startRegistry(root, log);
+        String location = new RegistryClient(registry.base()).startUpload(REPO);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long offset = 0;
         for (int round = 0; round < 2; round++) {
             StallingStream body = new StallingStream(big, (int) offset, 5 * MiB);
-            var call = stalledRequest(http, "PATCH", registry.baseUri().resolve(location), body,
+            var call = stalledRequest(http, "PATCH", registry.base().resolve(location), body,
                     big.length - offset);
             long target = offset + 4 * MiB;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -235,19 +239,29 @@ class KillDuringUploadIT {
             registry.kill();
             body.release.countDown();
             call.handle((r, e) -> null).get(60, TimeUnit.SECONDS);
-            registry = RegistryProcess.start(root, SECRET, log);
-            RegistryClient client = new RegistryClient(registry.baseUri());
-            RegistryClient.Response status = client.get(path(registry.baseUri(), location));
+            registry = startRegistry(root, log);
+            RegistryClient client = new RegistryClient(registry.base());
+            RegistryClient.Response status = client.get(path(registry.base(), location));
             assertEquals(204, status.status(), status::toString);
             String range = status.requireHeader("Range");
             offset = Long.parseLong(range.substring(range.indexOf('-') + 1)) + 1;
-            location = path(registry.baseUri(), status.requireHeader("Location"));
+            location = path(registry.base(), status.requireHeader("Location"));
             assertEquals(404, client.head("/v2/" + REPO + "/blobs/" + digest).status());
         }
-        RegistryClient client = new RegistryClient(registry.baseUri());
+        RegistryClient client = new RegistryClient(registry.base());
         RegistryClient.Response put = client.put(withQuery(location, "digest=" + digest),
                 Arrays.copyOfRange(big, (int) offset, big.length));
         assertEquals(201, put.status(), () -> put + "\n" + registry.log());
         assertArrayEquals(big, client.get("/v2/" + REPO + "/blobs/" + digest).body());
+    }
+
+    /** The packaged jar on {@code root}, as the image runs it; output appended to {@code log} across restarts. */
+    private static RegistryProcess startRegistry(Path root, Path log) throws Exception {
+        Map<String, String> env = new TreeMap<>();
+        env.put("REGISTRY_HTTP_SECRET", SECRET);
+        env.put("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString());
+        env.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
+        return RegistryProcess.start("crash", RegistryProcess.Launch.JAR, env, List.of("-Xmx256m"), log)
+                .awaitReady();
     }
 }

@@ -1,5 +1,6 @@
 package dev.berth.registry.scaleout;
 
+import dev.berth.registry.testing.RegistryProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -1,5 +1,6 @@
 package dev.berth.registry.scaleout;
 
+import dev.berth.registry.testing.RegistryProcess;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -57,8 +58,9 @@ class LargeBlobTest {
     private static void pushLargeAndSmall(S3ProxyFixture s3, String bucket, long large, long small) throws Exception {
         Map<String, String> env = new HashMap<>(s3.registryEnvironment(bucket));
         env.put("REGISTRY_HTTP_SECRET", "large-blob-test");
-        try (RegistryProcess registry = RegistryProcess.start("large", env, "128m",
-                List.of("-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC"))) {
+        try (RegistryProcess registry = RegistryProcess.start("large", RegistryProcess.Launch.TEST_CLASSPATH, env,
+                List.of("-Xmx128m", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxDirectMemorySize=64m", "-XX:+UseSerialGC"),
+                null)) {
             registry.awaitReady();
             HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
 

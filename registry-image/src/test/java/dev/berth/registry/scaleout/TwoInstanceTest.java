@@ -1,5 +1,6 @@
 package dev.berth.registry.scaleout;
 
+import dev.berth.registry.testing.RegistryProcess;
 import static dev.berth.registry.scaleout.Http.digest;
 import static dev.berth.registry.scaleout.Http.location;
 import static dev.berth.registry.scaleout.Http.send;
@@ -53,10 +54,11 @@ class TwoInstanceTest {
         otherSecret.put("REGISTRY_HTTP_SECRET", "some-other-secret");
         otherSecret.put("REGISTRY_STORAGE_REDIRECT_DISABLE", "true");
         // Short-lived JVMs moving little data: C1 only starts them faster on a 2-core machine.
-        List<String> jvm = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
-        a = RegistryProcess.start("a", env, "256m", jvm);
-        b = RegistryProcess.start("b", env, "256m", jvm);
-        other = RegistryProcess.start("other-secret", otherSecret, "256m", jvm);
+        List<String> jvm = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+        RegistryProcess.Launch launch = RegistryProcess.Launch.TEST_CLASSPATH;
+        a = RegistryProcess.start("a", launch, env, jvm, null);
+        b = RegistryProcess.start("b", launch, env, jvm, null);
+        other = RegistryProcess.start("other-secret", launch, otherSecret, jvm, null);
         a.awaitReady();
         b.awaitReady();
         other.awaitReady();
