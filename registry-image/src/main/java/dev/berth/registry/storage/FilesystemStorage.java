@@ -155,23 +155,23 @@ public final class FilesystemStorage implements Storage {
     }
 
     @Override
-    public long uploadSize(String uploadId) throws IOException {
+    public UploadProgress uploadProgress(String uploadId) throws IOException {
         try {
-            return Files.size(uploadData(uploadId));
+            return progress(Files.size(uploadData(uploadId)));
         } catch (NoSuchFileException e) {
             throw new NotFoundException("upload " + uploadId);
         }
     }
 
+    /** Appends are locked and only ever extend the file, so its size names its content. */
+    private static UploadProgress progress(long size) {
+        return new UploadProgress(size, Long.toString(size));
+    }
+
     @Override
-    public long appendUpload(String uploadId, long offset, InputStream data) throws IOException {
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(uploadData(uploadId), StandardOpenOption.WRITE);
-        } catch (NoSuchFileException e) {
-            throw new NotFoundException("upload " + uploadId);
-        }
-        try (channel; FileLock lock = appendLock(channel, offset)) {
+    public UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+        FileChannel channel = openUpload(uploadId);
+        try (channel; FileLock lock = uploadLock(channel, offset)) {
             long size = channel.size();
             if (size != offset) {
                 throw new OffsetMismatchException(offset, size);
@@ -186,7 +186,7 @@ public final class FilesystemStorage implements Storage {
                         channel.write(chunk);
                     }
                 }
-                return channel.position();
+                return progress(channel.position());
             } catch (IOException | RuntimeException e) {
                 channel.truncate(offset); // all or nothing: drop the part of a failed chunk
                 throw e;
@@ -194,12 +194,21 @@ public final class FilesystemStorage implements Storage {
         }
     }
 
+    private FileChannel openUpload(String uploadId) throws IOException {
+        try {
+            return FileChannel.open(uploadData(uploadId), StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+    }
+
     /**
      * One writer at a time per upload, also across registry processes sharing the folder: two
-     * chunks for the same offset would otherwise both pass the size check and mix their bytes.
-     * The chunk that finds the upload busy is refused like an out-of-order one.
+     * chunks for the same offset would otherwise both pass the size check and mix their bytes,
+     * and a commit could move a file that is still growing. The chunk that finds the upload
+     * busy is refused like an out-of-order one.
      */
-    private static FileLock appendLock(FileChannel channel, long offset) throws IOException {
+    private static FileLock uploadLock(FileChannel channel, long offset) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -222,16 +231,21 @@ public final class FilesystemStorage implements Storage {
     }
 
     @Override
-    public void commitUpload(String uploadId, Digest digest) throws IOException {
+    public void commitUpload(String uploadId, Digest digest, UploadProgress verified) throws IOException {
         Path data = uploadData(uploadId);
-        if (!Files.exists(data)) {
-            throw new NotFoundException("upload " + uploadId);
+        FileChannel channel = openUpload(uploadId);
+        try (channel; FileLock lock = uploadLock(channel, verified.size())) {
+            UploadProgress current = progress(channel.size());
+            if (!current.equals(verified)) {
+                throw new UploadChangedException(uploadId, verified, current);
+            }
+            Path target = blobPath(digest);
+            Files.createDirectories(target.getParent());
+            // A rename, not a copy: commit time does not grow with the blob. Replacing an existing
+            // blob of the same digest is harmless, the bytes are the same. Held under the lock, so
+            // no append slips in between the check and the move.
+            Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
         }
-        Path target = blobPath(digest);
-        Files.createDirectories(target.getParent());
-        // A rename, not a copy: commit time does not grow with the blob. Replacing an existing
-        // blob of the same digest is harmless, the bytes are the same.
-        Files.move(data, target, StandardCopyOption.ATOMIC_MOVE);
         deleteUpload(uploadId);
     }
 

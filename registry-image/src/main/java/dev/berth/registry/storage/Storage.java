@@ -70,33 +70,43 @@ public interface Storage extends AutoCloseable {
     /** Prepares storage for a new upload. */
     void createUpload(String uploadId) throws IOException;
 
+    /** Bytes received so far and their version. @throws NotFoundException for an unknown upload */
+    UploadProgress uploadProgress(String uploadId) throws IOException;
+
     /** Bytes received so far. @throws NotFoundException for an unknown upload */
-    long uploadSize(String uploadId) throws IOException;
+    default long uploadSize(String uploadId) throws IOException {
+        return uploadProgress(uploadId).size();
+    }
 
     /**
      * Appends the whole stream to the upload, all or nothing: if the stream fails, the upload
      * keeps its previous size.
      *
      * @param offset where the data starts; must equal the current size
-     * @return the new size
-     * @throws OffsetMismatchException if {@code offset} is not the current size
+     * @return the new size and version
+     * @throws OffsetMismatchException if {@code offset} is not the current size, or another
+     *     append to this upload is in progress
      * @throws NotFoundException for an unknown upload
      */
-    long appendUpload(String uploadId, long offset, InputStream data) throws IOException;
+    UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException;
 
     /**
      * Streams the upload's bytes so far, to hash them when no saved hash state can be used.
      * Callers read an upload only after its last chunk: a backend may seal the upload here (S3
      * completes its multipart upload, since parts in progress cannot be read), after which
-     * appending more data fails; committing it still works.
+     * appending more data fails; committing it still works, and sealing keeps the version.
      */
     InputStream readUpload(String uploadId) throws IOException;
 
     /**
      * Makes the upload's bytes the blob {@code digest} (verified by the caller) and ends the
      * upload. Must not copy the data; concurrent commits of the same digest must both succeed.
+     *
+     * @param verified the progress at which the caller verified the digest
+     * @throws UploadChangedException if the upload is no longer at {@code verified}: another
+     *     process appended to it since, so the bytes are not the ones verified
      */
-    void commitUpload(String uploadId, Digest digest) throws IOException;
+    void commitUpload(String uploadId, Digest digest, UploadProgress verified) throws IOException;
 
     /** Removes an upload: its data and everything stored under {@code uploads/<id>/}; a no-op for an unknown upload. */
     void deleteUpload(String uploadId) throws IOException;

@@ -10,6 +10,7 @@ import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -49,7 +50,7 @@ public final class Uploads {
     public UploadRecord start(String repository) throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        UploadRecord record = new UploadRecord(id, repository, clock.instant(), 0,
+        UploadRecord record = new UploadRecord(id, repository, clock.instant(), storage.uploadProgress(id),
                 ResumableDigest.create(STREAM_ALGORITHM).saveState());
         save(record);
         return record;
@@ -68,15 +69,15 @@ public final class Uploads {
         if (!record.repository().equals(repository)) {
             throw new UploadUnknownException(id);
         }
-        long stored;
+        UploadProgress stored;
         try {
-            stored = storage.uploadSize(id);
+            stored = storage.uploadProgress(id);
         } catch (NotFoundException e) {
             throw new UploadUnknownException(id);
         }
-        if (stored != record.size()) {
-            // A process died between appending and saving the record: the data is the truth,
-            // and the saved hash state no longer matches it.
+        if (!stored.equals(record.progress())) {
+            // A process died between appending and saving the record, or two processes appended
+            // at once: the data is the truth, and the saved hash state may not match it.
             return new UploadRecord(id, record.repository(), record.startedAt(), stored, Optional.empty());
         }
         return record;
@@ -91,9 +92,9 @@ public final class Uploads {
             throws IOException, UploadUnknownException {
         Optional<ResumableDigest> hash = hashAt(record, offset);
         HashingInputStream hashing = hash.map(h -> new HashingInputStream(chunk, h)).orElse(null);
-        long size;
+        UploadProgress progress;
         try {
-            size = storage.appendUpload(record.id(), offset, hashing != null ? hashing : chunk);
+            progress = storage.appendUpload(record.id(), offset, hashing != null ? hashing : chunk);
             if (hashing != null) {
                 hashing.finishHashing();
             }
@@ -104,7 +105,7 @@ public final class Uploads {
                 hashing.abandon();
             }
         }
-        UploadRecord updated = new UploadRecord(record.id(), record.repository(), record.startedAt(), size,
+        UploadRecord updated = new UploadRecord(record.id(), record.repository(), record.startedAt(), progress,
                 hash.flatMap(ResumableDigest::saveState));
         save(updated);
         return updated;
@@ -117,12 +118,12 @@ public final class Uploads {
     public long complete(UploadRecord record, Digest expected, InputStream lastChunk)
             throws IOException, UploadUnknownException, DigestMismatchException {
         UploadRecord appended = append(record, record.size(), lastChunk);
-        Digest actual = digestOf(appended, expected.algorithm());
-        if (!actual.equals(expected)) {
+        Verified verified = digestOf(appended, expected.algorithm());
+        if (!verified.digest().equals(expected)) {
             storage.deleteUpload(record.id());
-            throw new DigestMismatchException(expected, actual);
+            throw new DigestMismatchException(expected, verified.digest());
         }
-        storage.commitUpload(record.id(), expected);
+        storage.commitUpload(record.id(), expected, verified.progress());
         blobs.link(record.repository(), expected);
         return appended.size();
     }
@@ -156,19 +157,25 @@ public final class Uploads {
         return record.hashState().flatMap(ResumableDigest::restore);
     }
 
-    private Digest digestOf(UploadRecord record, DigestAlgorithm algorithm) throws IOException {
+    /** A digest of the upload's data as it was at {@code progress}. */
+    private record Verified(Digest digest, UploadProgress progress) {}
+
+    private Verified digestOf(UploadRecord record, DigestAlgorithm algorithm) throws IOException {
         if (algorithm == STREAM_ALGORITHM) {
             Optional<ResumableDigest> hash = record.hashState().flatMap(ResumableDigest::restore);
             if (hash.isPresent()) {
-                return hash.get().finish();
+                return new Verified(hash.get().finish(), record.progress());
             }
         }
+        // Read back: the progress is taken first, so that a concurrent append during the read
+        // makes the commit refuse rather than store bytes other than those hashed.
+        UploadProgress progress = storage.uploadProgress(record.id());
         ResumableDigest hash = ResumableDigest.create(algorithm);
         try (HashingInputStream in = new HashingInputStream(storage.readUpload(record.id()), hash)) {
             in.transferTo(OutputStream.nullOutputStream());
             in.finishHashing();
         }
-        return hash.finish();
+        return new Verified(hash.finish(), progress);
     }
 
     private void save(UploadRecord record) throws IOException {
@@ -176,6 +183,7 @@ public final class Uploads {
         node.put("repository", record.repository());
         node.put("startedAt", record.startedAt().toString());
         node.put("size", record.size());
+        node.put("version", record.progress().version());
         record.hashState().ifPresent(s -> node.put("sha256State", Base64.getEncoder().encodeToString(s)));
         storage.write(StoragePaths.uploadRecord(record.id()), JSON.writeValueAsBytes(node));
     }
@@ -185,7 +193,8 @@ public final class Uploads {
         Optional<byte[]> state = node.hasNonNull("sha256State")
                 ? Optional.of(Base64.getDecoder().decode(node.get("sha256State").asText()))
                 : Optional.empty();
+        UploadProgress progress = new UploadProgress(node.get("size").asLong(), node.path("version").asText(""));
         return new UploadRecord(id, node.get("repository").asText(), Instant.parse(node.get("startedAt").asText()),
-                node.get("size").asLong(), state);
+                progress, state);
     }
 }

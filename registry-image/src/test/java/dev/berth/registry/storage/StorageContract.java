@@ -136,11 +136,11 @@ public abstract class StorageContract {
         storage.createUpload(id);
         assertEquals(0, storage.uploadSize(id));
         int first = 1024 * 1024 + 3;
-        assertEquals(first, storage.appendUpload(id, 0, slice(content, 0, first)));
-        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)));
+        assertEquals(first, storage.appendUpload(id, 0, slice(content, 0, first)).size());
+        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)).size());
         assertArrayEquals(content, readAll(storage.readUpload(id)));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertEquals(Optional.of((long) content.length), storage.blobSize(digest));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
         assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
@@ -186,7 +186,7 @@ public abstract class StorageContract {
                 () -> storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("x"))));
         assertThrows(NotFoundException.class, () -> storage.readUpload(id).close());
         assertThrows(NotFoundException.class,
-                () -> storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, bytes("x"))));
+                () -> storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, bytes("x")), new UploadProgress(1, "1")));
     }
 
     @Test
@@ -216,7 +216,7 @@ public abstract class StorageContract {
             List<Future<Void>> commits = new ArrayList<>();
             for (String id : ids) {
                 Callable<Void> commit = () -> {
-                    storage.commitUpload(id, digest);
+                    storage.commitUpload(id, digest, storage.uploadProgress(id));
                     return null;
                 };
                 commits.add(pool.submit(commit));
@@ -238,12 +238,12 @@ public abstract class StorageContract {
         storage.createUpload(id);
         int offset = 0;
         for (int chunk : chunks) {
-            assertEquals(offset + chunk, storage.appendUpload(id, offset, slice(content, offset, offset + chunk)));
+            assertEquals(offset + chunk, storage.appendUpload(id, offset, slice(content, offset, offset + chunk)).size());
             offset += chunk;
             assertEquals(offset, storage.uploadSize(id));
         }
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertEquals(Optional.of((long) content.length), storage.blobSize(digest));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
         byte[] middle = new byte[3 * mib];
@@ -283,9 +283,9 @@ public abstract class StorageContract {
         };
         assertThrows(IOException.class, () -> storage.appendUpload(id, first, failing));
         assertEquals(first, storage.uploadSize(id));
-        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)));
+        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)).size());
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
     }
 
@@ -309,7 +309,7 @@ public abstract class StorageContract {
         };
         assertThrows(IOException.class, () -> storage.appendUpload(id, content.length, failing));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
     }
 
@@ -317,10 +317,10 @@ public abstract class StorageContract {
     void emptyChunksChangeNothingAndAnEmptyUploadIsAnEmptyBlob() throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        assertEquals(0, storage.appendUpload(id, 0, InputStream.nullInputStream()));
+        assertEquals(0, storage.appendUpload(id, 0, InputStream.nullInputStream()).size());
         assertEquals(0, storage.uploadSize(id));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, new byte[0]);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertEquals(Optional.of(0L), storage.blobSize(digest));
         assertEquals(0, readAll(storage.readBlob(digest, 0, 0)).length);
     }
@@ -335,8 +335,43 @@ public abstract class StorageContract {
         assertArrayEquals(content, readAll(storage.readUpload(id)));
         assertEquals(content.length, storage.uploadSize(id));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+    }
+
+    @Test
+    void everyAppendMovesTheVersionAndAReadBackKeepsIt() throws IOException {
+        byte[] content = random(6 * 1024 * 1024 + 5, 21);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress empty = storage.uploadProgress(id);
+        UploadProgress first = storage.appendUpload(id, 0, slice(content, 0, 100));
+        UploadProgress second = storage.appendUpload(id, 100, slice(content, 100, content.length));
+        assertEquals(new UploadProgress(0, empty.version()), empty);
+        assertEquals(100, first.size());
+        assertEquals(content.length, second.size());
+        assertEquals(3, List.of(empty.version(), first.version(), second.version()).stream().distinct().count());
+        assertEquals(second, storage.uploadProgress(id));
+        readAll(storage.readUpload(id));
+        assertEquals(second, storage.uploadProgress(id));
+    }
+
+    @Test
+    void aCommitForAnEarlierVersionIsRefusedAndTheUploadGoesOn() throws IOException {
+        byte[] content = random(2 * 1024 * 1024 + 9, 22);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress verified = storage.appendUpload(id, 0, slice(content, 0, 1000));
+        // Another process appends after this one verified the first 1000 bytes.
+        UploadProgress later = storage.appendUpload(id, 1000, slice(content, 1000, content.length));
+        Digest prefix = Digest.compute(DigestAlgorithm.SHA256, java.util.Arrays.copyOf(content, 1000));
+        assertThrows(UploadChangedException.class, () -> storage.commitUpload(id, prefix, verified));
+        assertEquals(Optional.empty(), storage.blobSize(prefix));
+        assertEquals(later, storage.uploadProgress(id));
+
+        Digest whole = Digest.compute(DigestAlgorithm.SHA256, content);
+        storage.commitUpload(id, whole, later);
+        assertArrayEquals(content, readAll(storage.readBlob(whole, 0, content.length)));
     }
 
     // ---- helpers ----
@@ -346,7 +381,7 @@ public abstract class StorageContract {
         storage.createUpload(id);
         storage.appendUpload(id, 0, new ByteArrayInputStream(content));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
         return digest;
     }
 

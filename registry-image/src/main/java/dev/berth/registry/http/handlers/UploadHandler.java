@@ -10,6 +10,7 @@ import dev.berth.registry.http.RouteHandler;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.OffsetMismatchException;
+import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.upload.DigestMismatchException;
 import dev.berth.registry.upload.UploadRecord;
 import dev.berth.registry.upload.UploadStateSigner;
@@ -75,6 +76,8 @@ public final class UploadHandler implements RouteHandler {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, e.getMessage() + " in repository " + name);
         } catch (DigestMismatchException e) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage() + "; nothing was stored");
+        } catch (UploadChangedException e) {
+            throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, e.getMessage() + "; nothing was stored");
         }
     }
 

@@ -8,6 +8,8 @@ import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.OffsetMismatchException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.UploadChangedException;
+import dev.berth.registry.storage.UploadProgress;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -243,12 +245,12 @@ public final class S3Storage implements Storage {
     }
 
     @Override
-    public long uploadSize(String uploadId) throws IOException {
-        return state(uploadId).size();
+    public UploadProgress uploadProgress(String uploadId) throws IOException {
+        return state(uploadId).progress();
     }
 
     @Override
-    public long appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+    public UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException {
         UploadState state = state(uploadId);
         if (state.size() != offset) {
             throw new OffsetMismatchException(offset, state.size());
@@ -256,7 +258,7 @@ public final class S3Storage implements Storage {
         PushbackInputStream in = new PushbackInputStream(data, 1);
         int first = in.read();
         if (first < 0) {
-            return state.size(); // an empty chunk changes nothing
+            return state.progress(); // an empty chunk changes nothing
         }
         in.unread(first);
         if (state.sealedKey() != null) {
@@ -303,12 +305,13 @@ public final class S3Storage implements Storage {
                     tailPartEtag = uploadPart(uploadId, multipartId, parts.size() + 1, buffer);
                 }
             }
-            UploadState updated = new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null);
+            UploadState updated = new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null,
+                    UUID.randomUUID().toString());
             saveState(uploadId, updated); // the append takes effect here
             if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
                 deleteQuietly(root + state.tailKey());
             }
-            return size;
+            return updated.progress();
         } catch (IOException | RuntimeException e) {
             if (createdMultipart) {
                 abortQuietly(uploadId, multipartId);
@@ -326,7 +329,7 @@ public final class S3Storage implements Storage {
             // process died between appending and saving the upload record).
             LOG.info("upload {} read back for hashing: {} bytes", uploadId, state.size());
             sealed = completeData(uploadId, state);
-            saveState(uploadId, new UploadState(state.size(), null, List.of(), null, 0, null, sealed));
+            saveState(uploadId, state.sealedAs(sealed));
         }
         String key = root + sealed;
         if (state.size() == 0) {
@@ -336,9 +339,14 @@ public final class S3Storage implements Storage {
     }
 
     @Override
-    public void commitUpload(String uploadId, Digest digest) throws IOException {
+    public void commitUpload(String uploadId, Digest digest, UploadProgress verified) throws IOException {
         long started = System.nanoTime();
         UploadState state = state(uploadId);
+        if (!state.progress().equals(verified)) {
+            throw new UploadChangedException(uploadId, verified, state.progress());
+        }
+        // From here on, S3 itself guards the data: completing the multipart upload checks every
+        // part's ETag against this state, so a part overwritten by a racing append fails it.
         long completing = System.nanoTime();
         String dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
         long completed = System.nanoTime();
@@ -404,8 +412,11 @@ public final class S3Storage implements Storage {
         try {
             completeMultipart(key, state, tailEtag);
         } catch (S3Exception e) {
-            if (state.tailSize() == 0 || !"InvalidPart".equals(e.awsErrorDetails().errorCode())) {
+            if (!isInvalidPart(e)) {
                 throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+            }
+            if (state.tailSize() == 0) {
+                throw overwritten(uploadId);
             }
             // A chunk that failed after this state was saved may have overwritten the tail's
             // part (S3 checks every part's ETag): upload the tail again from its object.
@@ -414,10 +425,23 @@ public final class S3Storage implements Storage {
             try {
                 completeMultipart(key, state, repaired);
             } catch (S3Exception again) {
+                if (isInvalidPart(again)) {
+                    throw overwritten(uploadId);
+                }
                 throw new IOException("S3 complete multipart upload " + key + ": " + again.getMessage(), again);
             }
         }
         return key;
+    }
+
+    private static boolean isInvalidPart(S3Exception e) {
+        return e.awsErrorDetails() != null && "InvalidPart".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /** A full part no longer holds what the state says: only a racing append can have done that. */
+    private static UploadChangedException overwritten(String uploadId) {
+        return new UploadChangedException("upload " + uploadId + " lost data to a concurrent request that wrote "
+                + "the same part; start the upload again");
     }
 
     private void completeMultipart(String key, UploadState state, String tailEtag) throws IOException {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Where an upload's bytes are in S3, stored at {@code uploads/<id>/s3state} so that any registry
@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param tailPartEtag ETag of the tail uploaded as part n+1, or null
  * @param sealedKey once the upload was read back and so completed (see {@code readUpload}): the
  *     object holding all its bytes; no more data can be appended then
+ * @param version new with every append (sealing keeps it): two appends racing from different
+ *     processes may both reach S3, and the version tells which one the state describes
  */
 record UploadState(
         long size,
@@ -38,7 +40,8 @@ record UploadState(
         String tailKey,
         long tailSize,
         String tailPartEtag,
-        String sealedKey) {
+        String sealedKey,
+        String version) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,11 +50,16 @@ record UploadState(
     }
 
     static UploadState empty() {
-        return new UploadState(0, null, List.of(), null, 0, null, null);
+        return new UploadState(0, null, List.of(), null, 0, null, null, "0");
     }
 
-    Optional<String> multipart() {
-        return Optional.ofNullable(multipartId);
+    UploadProgress progress() {
+        return new UploadProgress(size, version);
+    }
+
+    /** The same bytes, now all in the object {@code key}. */
+    UploadState sealedAs(String key) {
+        return new UploadState(size, null, List.of(), null, 0, null, key, version);
     }
 
     byte[] toJson() throws IOException {
@@ -72,6 +80,7 @@ record UploadState(
         if (sealedKey != null) {
             node.put("sealedKey", sealedKey);
         }
+        node.put("version", version);
         return JSON.writeValueAsBytes(node);
     }
 
@@ -89,7 +98,8 @@ record UploadState(
                 text(node, "tailKey"),
                 node.path("tailSize").asLong(0),
                 text(node, "tailPartEtag"),
-                text(node, "sealedKey"));
+                text(node, "sealedKey"),
+                node.path("version").asText(""));
     }
 
     private static String text(JsonNode node, String field) {

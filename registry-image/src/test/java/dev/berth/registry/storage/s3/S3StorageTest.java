@@ -3,6 +3,7 @@ package dev.berth.registry.storage.s3;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.content.Catalog;
@@ -11,9 +12,14 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
+import dev.berth.registry.storage.UploadChangedException;
+import dev.berth.registry.storage.UploadProgress;
 import dev.berth.registry.upload.UploadRecord;
 import dev.berth.registry.upload.Uploads;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -93,7 +99,7 @@ class S3StorageTest extends StorageContract {
         uploadedBytes.clear();
 
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        storage.commitUpload(id, digest);
+        storage.commitUpload(id, digest, storage.uploadProgress(id));
 
         assertFalse(operations.contains("UploadPart"), operations.toString());
         assertFalse(operations.contains("UploadPartCopy"), operations.toString());
@@ -129,7 +135,7 @@ class S3StorageTest extends StorageContract {
         storage.createUpload(id);
         storage.appendUpload(id, 0, new ByteArrayInputStream(content, 0, 1000));
         storage.appendUpload(id, 1000, new ByteArrayInputStream(content, 1000, content.length - 1000));
-        storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, content));
+        storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, content), storage.uploadProgress(id));
         List<String> keys = s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/")).contents().stream()
                 .map(o -> o.key().substring(root.length() + 1)).toList();
         assertEquals(List.of("blobdata/" + id + "/data", "blobs/sha256/" + Digest.compute(DigestAlgorithm.SHA256,
@@ -176,5 +182,45 @@ class S3StorageTest extends StorageContract {
     void keysStayBelowTheRootDirectory() throws Exception {
         storage.write("a/b", bytes("1"));
         assertEquals(1, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/a/b")).keyCount());
+    }
+    @Test
+    void twoProcessesAppendingAtTheSameOffsetCannotCommitMixedBytes() throws Exception {
+        // After a first part, process A streams one more part and a bit. Once its part 2 is in
+        // S3 and its tail is still arriving, process B appends other bytes at the same offset
+        // (it read the state before A saved), overwriting part 2 of the same multipart upload.
+        // A saves its state last, naming its own part 2.
+        byte[] first = random((int) PART, 30);
+        byte[] a = random((int) PART + 1000, 31);
+        byte[] b = random((int) PART + 1000, 32);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        storage.appendUpload(id, 0, new ByteArrayInputStream(first));
+        try (Storage other = new S3Storage(S3ProxyFixture.client(s3.endpoint()), null, bucket, "/" + root + "/",
+                PART, false, "STANDARD")) {
+            InputStream racing = new ByteArrayInputStream(a) {
+                private boolean raced;
+
+                @Override
+                public synchronized int read(byte[] buffer, int offset, int length) {
+                    if (!raced && pos >= PART) {
+                        raced = true;
+                        try {
+                            other.appendUpload(id, PART, new ByteArrayInputStream(b));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }
+                    return super.read(buffer, offset, length);
+                }
+            };
+            UploadProgress progress = storage.appendUpload(id, PART, racing);
+            assertEquals(PART + a.length, progress.size());
+
+            byte[] whole = java.util.Arrays.copyOf(first, first.length + a.length);
+            System.arraycopy(a, 0, whole, first.length, a.length);
+            Digest digestA = Digest.compute(DigestAlgorithm.SHA256, whole);
+            assertThrows(UploadChangedException.class, () -> storage.commitUpload(id, digestA, progress));
+            assertTrue(storage.blobSize(digestA).isEmpty(), "A's digest must not name B's first part");
+        }
     }
 }
