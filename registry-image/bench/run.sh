@@ -8,7 +8,7 @@
 #   SIZE_MIB=256 ROUNDS=2 bench/run.sh
 #
 # Knobs (environment): SIZE_MIB, ROUNDS, REQUESTS (per hey run), CONCURRENCY,
-# BERTH_JAVA_OPTS (JVM flags for Berth), REFERENCE (docker-registry binary), MAX_SECONDS,
+# BERTH_JAVA_OPTS (JVM flags for Berth), BERTH_MALLOC_ARENA_MAX, REFERENCE (docker-registry binary), MAX_SECONDS,
 # NMT=1 (Berth's native memory summary, by JVM area, saved beside the results).
 # Prints a table (median of the rounds) and writes it with the raw numbers to bench/results/.
 set -euo pipefail
@@ -22,7 +22,9 @@ REQUESTS=${REQUESTS:-20000}
 CONCURRENCY=${CONCURRENCY:-32}
 MAX_SECONDS=${MAX_SECONDS:-600}
 # The image's JVM flags, sized as in a container with a 1 GiB memory limit.
-BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError}
+BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=2000}
+# And the image's malloc setting (see the Dockerfile).
+BERTH_MALLOC_ARENA_MAX=${BERTH_MALLOC_ARENA_MAX:-2}
 [ -n "${NMT:-}" ] && BERTH_JAVA_OPTS="$BERTH_JAVA_OPTS -XX:NativeMemoryTracking=summary"
 JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
@@ -97,7 +99,7 @@ YAML
   # shellcheck disable=SC2086 # the flags are words
   REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_HTTP_SECRET=bench REGISTRY_LOG_LEVEL=warn \
   REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$WORK/berth-data" REGISTRY_STORAGE_DELETE_ENABLED=true \
-  REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_ENABLED=false \
+  REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_ENABLED=false MALLOC_ARENA_MAX=$BERTH_MALLOC_ARENA_MAX \
     "$JAVA" $BERTH_JAVA_OPTS -jar "$JAR" > "$WORK/berth.log" 2>&1 &
   PID[berth]=$!
   BASE[berth]=http://127.0.0.1:$port
@@ -121,8 +123,12 @@ fresh_blob() { # round kind
   DIGEST=sha256:$(sha256sum "$WORK/blob" | cut -d' ' -f1)
 }
 
+# Flush the page cache's dirty data first, so an upload does not pay for the previous one's writeback.
+settle() { sync; }
+
 streamed_upload() { # name round
   local name=$1 t0 loc code
+  settle
   t0=$(now)
   curl -s -o /dev/null -D "$WORK/h1" -X POST "${BASE[$name]}/v2/bench/streamed/blobs/uploads/"
   loc=$(absolute "$name" "$(location "$WORK/h1")")
@@ -137,6 +143,7 @@ streamed_upload() { # name round
 # POST for a session, then one PUT with the whole blob: the monolithic form both registries support.
 monolithic_put() { # name round
   local name=$1 loc out code seconds t0
+  settle
   t0=$(now)
   curl -s -o /dev/null -D "$WORK/h1" -X POST "${BASE[$name]}/v2/bench/monolithic/blobs/uploads/"
   loc=$(absolute "$name" "$(location "$WORK/h1")")
@@ -150,6 +157,7 @@ monolithic_put() { # name round
 # body and opens a session instead, so only Berth is measured.
 single_post() { # name round
   local out code seconds
+  settle
   # From stdin: with -T FILE curl would append the file name to the URL's trailing slash.
   out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 300 -H 'Expect:' \
     -H 'Content-Type: application/octet-stream' -H 'Transfer-Encoding:' -H "Content-Length: $BYTES" -X POST -T - \
@@ -201,7 +209,7 @@ manifest_load() { # name round method
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
     "${BASE[$1]}/v2/bench/manifest/manifests/latest") || fail "$1: hey $3 failed or timed out"
   rps=$(awk '/Requests\/sec:/ { printf "%.0f", $2 }' <<< "$out")
-  ok=$(awk '/\[200\]/ { print $2 }' <<< "$out")
+  ok=$(awk '$1 == "[200]" { print $2 }' <<< "$out") # not the histogram's "[200]" bucket counts
   # hey gives each client REQUESTS / CONCURRENCY requests.
   local expected=$(( REQUESTS / CONCURRENCY * CONCURRENCY ))
   [ "${ok:-0}" = "$expected" ] || { echo "$out" | tail -15; fail "$1: manifest $3 got ${ok:-0}/$expected 200s"; }
@@ -215,7 +223,7 @@ cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / h
 printf 'metric\tregistry\tround\tvalue\n' > "$RAW"
 # Other work on the machine skews every number: say how busy it was.
 LOAD_BEFORE=$(cut -d' ' -f1 /proc/loadavg)
-echo "bench: ${SIZE_MIB} MiB blobs, $ROUNDS rounds, $REQUESTS requests x $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+echo "bench: ${SIZE_MIB} MiB blobs, $ROUNDS rounds, $REQUESTS requests x $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS, MALLOC_ARENA_MAX=$BERTH_MALLOC_ARENA_MAX"
 echo "bench: writing the blob..."
 head -c "$(( SIZE_MIB * 1048576 ))" /dev/urandom > "$WORK/blob"
 BYTES=$(stat -c %s "$WORK/blob")
@@ -261,7 +269,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if
 value() { awk -F'\t' -v m="$1" -v r="$2" '$1 == m && $2 == r { print $4 }' "$RAW" | median; }
 {
   echo "Berth vs docker-registry ($("$REFERENCE" --version 2>/dev/null | head -1 || echo reference)) on $(nproc) cores, $(date -u +%F)"
-  echo "${SIZE_MIB} MiB blobs, median of $completed rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS"
+  echo "${SIZE_MIB} MiB blobs, median of $completed rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS, MALLOC_ARENA_MAX=$BERTH_MALLOC_ARENA_MAX"
   echo "load average (1 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg); took ${SECONDS}s"
   printf '%-36s %16s %12s %8s  %s\n' metric docker-registry Berth ratio target
   while IFS='|' read -r metric label target; do

@@ -99,10 +99,11 @@ public final class RegistryServer implements AutoCloseable {
     /**
      * Jetty pools buffers up to 64 KiB by default; ours are 256 KiB, and unpooled they would be
      * allocated per request and freed only by a GC, so RSS would climb under load. Pool them,
-     * and cap what the pool keeps.
+     * and cap what the pool keeps: 16 MiB is 64 idle I/O buffers, more than the uploads and
+     * downloads of a busy task have in flight; beyond it a released buffer is dropped.
      */
     private static ArrayByteBufferPool bufferPool() {
-        return new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 64L << 20);
+        return new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 16L << 20);
     }
 
     public int port() {
