@@ -167,6 +167,16 @@ single_post() { # name round
   record single_post_MiBps "$1" "$2" "$(mibps "$BYTES" "$seconds")"
 }
 
+# What the machine itself takes to write the blob into a new file (dd, 1 MiB writes): every
+# upload writes it once, so no registry can upload faster. Kept, like the registries' blobs.
+write_ceiling() { # round
+  local t0
+  settle
+  t0=$(now)
+  dd if="$WORK/blob" of="$WORK/ceiling-$1" bs=1M status=none
+  record file_write_MiBps machine "$1" "$(mibps "$BYTES" "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{print b-a}')")"
+}
+
 blob_get() { # name round
   local out code size seconds
   out=$(curl -s -o /dev/null -w '%{http_code} %{size_download} %{time_total}' --max-time 300 \
@@ -247,6 +257,7 @@ for round in $(seq 1 "$ROUNDS"); do
   MONOLITHIC_DIGEST=$DIGEST
   fresh_blob "$round" single
   single_post berth "$round"
+  write_ceiling "$round"
   for name in "${order[@]}"; do blob_get "$name" "$round"; done
   for name in "${order[@]}"; do manifest_load "$name" "$round" HEAD; done
   for name in "${order[@]}"; do manifest_load "$name" "$round" GET; done
@@ -288,5 +299,6 @@ rss_anon_MiB|  RSS at end: anonymous MiB|
 rss_file_MiB|  RSS at end: file-backed MiB|
 cpu_seconds|server CPU s (lower better)|
 ROWS
+  echo "this machine writes the blob into a new file at $(value file_write_MiBps machine) MiB/s (dd): the ceiling for any upload"
 } | tee "$REPORT"
 echo "bench: raw numbers in $RAW"

@@ -1,6 +1,8 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.auth.BasicAuthenticator;
 import java.io.IOException;
+import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
@@ -19,11 +21,14 @@ final class RegistryHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
     /** How much of a refused request's unread body is read away to keep the connection open. */
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
+    private static final String HEALTH_PATH = "/healthz";
     private final Router router;
+    private final Optional<BasicAuthenticator> authenticator;
 
-    RegistryHandler(Router router) {
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator) {
         super(InvocationType.BLOCKING);
         this.router = router;
+        this.authenticator = authenticator;
     }
 
     @Override
@@ -31,6 +36,7 @@ final class RegistryHandler extends Handler.Abstract {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
         Exchange exchange = new Exchange(request, response);
         try {
+            authenticate(exchange);
             if (!router.route(exchange)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
             }
@@ -55,6 +61,23 @@ final class RegistryHandler extends Handler.Abstract {
             answerError(exchange, error, callback);
         }
         return true;
+    }
+
+    /**
+     * With {@code auth.htpasswd} set, every API request needs valid credentials; the health
+     * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
+     */
+    private void authenticate(Exchange exchange) {
+        if (authenticator.isEmpty() || exchange.path().equals(HEALTH_PATH)) {
+            return;
+        }
+        Optional<String> authorization = exchange.header("Authorization");
+        if (authenticator.get().authenticate(authorization).isEmpty()) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, authorization.isPresent()
+                    ? "wrong user name or password"
+                    : "this registry needs a user name and password (docker login)")
+                    .withHeader("WWW-Authenticate", authenticator.get().challenge());
+        }
     }
 
     private static void answerError(Exchange exchange, RegistryException error, Callback callback) {

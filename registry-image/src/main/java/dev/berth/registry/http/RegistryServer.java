@@ -1,5 +1,7 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.auth.BasicAuthenticator;
+import dev.berth.registry.auth.HtpasswdFile;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
@@ -19,6 +21,7 @@ import dev.berth.registry.upload.UploadStateSigner;
 import dev.berth.registry.upload.Uploads;
 import java.net.URI;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -84,7 +87,13 @@ public final class RegistryServer implements AutoCloseable {
         connector.setPort(config.http().port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
         server.addConnector(connector);
-        server.setHandler(new RegistryHandler(router));
+        Optional<BasicAuthenticator> authenticator = Optional.empty();
+        if (config.htpasswd().isPresent()) {
+            RegistryConfig.Htpasswd htpasswd = config.htpasswd().get();
+            authenticator = Optional.of(new BasicAuthenticator(htpasswd.realm(), new HtpasswdFile(htpasswd.path(), clock),
+                    clock));
+        }
+        server.setHandler(new RegistryHandler(router, authenticator));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(10_000);
         server.start();

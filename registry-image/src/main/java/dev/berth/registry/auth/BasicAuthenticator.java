@@ -1,0 +1,98 @@
+package dev.berth.registry.auth;
+
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.DigestAlgorithm;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+
+/**
+ * HTTP Basic authentication against an htpasswd file, as registry:2's {@code auth.htpasswd}.
+ *
+ * <p>bcrypt is slow on purpose (tens of milliseconds), and clients send the credentials with
+ * every request, so a successful check is remembered for a few minutes, keyed by a SHA-256 of
+ * the user, the password and the user's current hash: a changed password or a removed user
+ * stops matching at once. Only successes are remembered.
+ */
+public final class BasicAuthenticator {
+
+    private static final Duration REMEMBER = Duration.ofMinutes(5);
+    private static final int MAX_REMEMBERED = 10_000;
+    /** Checked against for unknown users, so that they take as long as known ones. */
+    private static final String UNKNOWN_USER_HASH = BCrypt.hashpw("berth", BCrypt.gensalt(10));
+
+    private final String realm;
+    private final HtpasswdFile users;
+    private final Clock clock;
+    private final Map<String, Instant> verified = new ConcurrentHashMap<>();
+
+    public BasicAuthenticator(String realm, HtpasswdFile users, Clock clock) {
+        this.realm = realm;
+        this.users = users;
+        this.clock = clock;
+    }
+
+    /** The {@code WWW-Authenticate} challenge that asks the client for credentials. */
+    public String challenge() {
+        return "Basic realm=\"" + realm.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    /** The user named by a valid {@code Authorization: Basic …} header, or empty. */
+    public Optional<String> authenticate(Optional<String> authorization) {
+        Optional<String[]> credentials = authorization.flatMap(BasicAuthenticator::decode);
+        if (credentials.isEmpty()) {
+            return Optional.empty();
+        }
+        String user = credentials.get()[0];
+        String password = credentials.get()[1];
+        Optional<String> hash = users.hashOf(user);
+        String key = Digest.compute(DigestAlgorithm.SHA256,
+                (user + '\0' + password + '\0' + hash.orElse("")).getBytes(StandardCharsets.UTF_8)).hex();
+        Instant now = clock.instant();
+        Instant until = verified.get(key);
+        if (hash.isPresent() && until != null && now.isBefore(until)) {
+            return Optional.of(user);
+        }
+        if (!matches(password, hash.orElse(UNKNOWN_USER_HASH)) || hash.isEmpty()) {
+            return Optional.empty();
+        }
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear(); // crude but bounded: the next requests verify again
+        }
+        verified.put(key, now.plus(REMEMBER));
+        return Optional.of(user);
+    }
+
+    private static boolean matches(String password, String hash) {
+        try {
+            return BCrypt.checkpw(password, hash);
+        } catch (IllegalArgumentException e) {
+            return false; // a password bcrypt cannot take (over 72 bytes) or a malformed hash
+        }
+    }
+
+    /** {@code [user, password]} from {@code Basic base64(user:password)}. */
+    private static Optional<String[]> decode(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) {
+            return Optional.empty();
+        }
+        String text;
+        try {
+            text = new String(Base64.getDecoder().decode(header.substring(space + 1).strip()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+        int colon = text.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new String[] {text.substring(0, colon), text.substring(colon + 1)});
+    }
+}
