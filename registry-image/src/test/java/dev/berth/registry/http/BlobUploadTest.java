@@ -24,6 +24,14 @@ class BlobUploadTest {
         assertArrayEquals(content, r.body());
     }
 
+    /** 201 naming the blob, which now reads back as {@code content}. */
+    private void assertCreated(RegistryClient.Response r, String repo, String digest, byte[] content) {
+        assertEquals(201, r.status(), r::toString);
+        assertEquals("/v2/" + repo + "/blobs/" + digest, client.resolve(r.requireHeader("Location")).getPath());
+        assertEquals(digest, r.requireHeader("Docker-Content-Digest"));
+        assertBlob(repo, digest, content);
+    }
+
     private void assertNoBlob(String repo, String digest) {
         assertEquals(404, client.head("/v2/" + repo + "/blobs/" + digest).status(), digest + " is visible");
     }
@@ -50,10 +58,7 @@ class BlobUploadTest {
         String location = client.startUpload(repo);
         RegistryClient.Response r = client.put(withQuery(location, "digest=" + digest), content,
                 "Content-Type", "application/octet-stream");
-        assertEquals(201, r.status(), r::toString);
-        assertEquals("/v2/" + repo + "/blobs/" + digest, client.resolve(r.requireHeader("Location")).getPath());
-        assertEquals(digest, r.requireHeader("Docker-Content-Digest"));
-        assertBlob(repo, digest, content);
+        assertCreated(r, repo, digest, content);
     }
 
     @Test
@@ -63,10 +68,7 @@ class BlobUploadTest {
         String digest = Blobs.sha256(content);
         RegistryClient.Response r = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + digest, content,
                 "Content-Type", "application/octet-stream");
-        assertEquals(201, r.status(), r::toString);
-        assertEquals("/v2/" + repo + "/blobs/" + digest, client.resolve(r.requireHeader("Location")).getPath());
-        assertEquals(digest, r.requireHeader("Docker-Content-Digest"));
-        assertBlob(repo, digest, content);
+        assertCreated(r, repo, digest, content);
     }
 
     @Test
