@@ -3,6 +3,7 @@ package dev.berth.registry.content;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.StoredBlob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -21,12 +22,17 @@ public final class RepositoryBlobs {
         this.catalog = catalog;
     }
 
-    /** The blob's size if it is linked into the repository and present. */
-    public Optional<Long> size(String repository, Digest digest) throws IOException {
+    /** The blob if it is linked into the repository and present. */
+    public Optional<StoredBlob> find(String repository, Digest digest) throws IOException {
         if (!isLinked(repository, digest)) {
             return Optional.empty();
         }
-        return storage.blobSize(digest);
+        return storage.findBlob(digest);
+    }
+
+    /** The blob's size if it is linked into the repository and present. */
+    public Optional<Long> size(String repository, Digest digest) throws IOException {
+        return find(repository, digest).map(StoredBlob::size);
     }
 
     public boolean isLinked(String repository, Digest digest) throws IOException {

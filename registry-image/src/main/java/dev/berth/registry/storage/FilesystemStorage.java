@@ -99,21 +99,22 @@ public final class FilesystemStorage implements Storage {
     // ---- blobs ----
 
     @Override
-    public Optional<Long> blobSize(Digest digest) throws IOException {
+    public Optional<StoredBlob> findBlob(Digest digest) throws IOException {
+        Path path = blobPath(digest);
         try {
-            return Optional.of(Files.size(blobPath(digest)));
+            return Optional.of(new StoredBlob(digest, Files.size(path), path.toString()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
     }
 
     @Override
-    public InputStream readBlob(Digest digest, long offset, long length) throws IOException {
+    public InputStream readBlob(StoredBlob blob, long offset, long length) throws IOException {
         FileChannel channel;
         try {
-            channel = FileChannel.open(blobPath(digest), StandardOpenOption.READ);
+            channel = FileChannel.open(blobPath(blob.digest()), StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
-            throw new NotFoundException("blob " + digest);
+            throw new NotFoundException("blob " + blob.digest());
         }
         return new FileRangeInputStream(channel, offset, length);
     }

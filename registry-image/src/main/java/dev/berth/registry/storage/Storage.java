@@ -40,22 +40,37 @@ public interface Storage extends AutoCloseable {
 
     // ---- blobs ----
 
+    /** The committed blob, or empty when there is none. */
+    Optional<StoredBlob> findBlob(Digest digest) throws IOException;
+
     /** The blob's size, or empty when no such blob is committed. */
-    Optional<Long> blobSize(Digest digest) throws IOException;
+    default Optional<Long> blobSize(Digest digest) throws IOException {
+        return findBlob(digest).map(StoredBlob::size);
+    }
+
+    /**
+     * Streams {@code length} bytes of a blob found by {@link #findBlob} from {@code offset}.
+     *
+     * @throws NotFoundException when the blob has been deleted since
+     */
+    InputStream readBlob(StoredBlob blob, long offset, long length) throws IOException;
 
     /**
      * Streams {@code length} bytes of the blob from {@code offset}.
      *
      * @throws NotFoundException when the blob is not committed
      */
-    InputStream readBlob(Digest digest, long offset, long length) throws IOException;
+    default InputStream readBlob(Digest digest, long offset, long length) throws IOException {
+        StoredBlob blob = findBlob(digest).orElseThrow(() -> new NotFoundException("blob " + digest));
+        return readBlob(blob, offset, length);
+    }
 
     /**
      * A short-lived URL from which a client can GET the whole blob itself (S3: a presigned URL),
-     * or empty when this storage offers none or the blob is not committed. The registry answers
-     * a blob GET with a redirect there unless {@code storage.redirect.disable} is set.
+     * or empty when this storage offers none. The registry answers a blob GET with a redirect
+     * there unless {@code storage.redirect.disable} is set.
      */
-    default Optional<URI> blobRedirect(Digest digest, Duration ttl) throws IOException {
+    default Optional<URI> blobRedirect(StoredBlob blob, Duration ttl) throws IOException {
         return Optional.empty();
     }
 

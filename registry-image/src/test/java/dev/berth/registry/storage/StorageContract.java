@@ -127,6 +127,20 @@ public abstract class StorageContract {
         assertArrayEquals(expected, part);
     }
 
+    @Test
+    void aFoundBlobReadsThroughItsHandleUntilItIsDeleted() throws IOException {
+        byte[] content = random(100_000, 23);
+        Digest digest = commitUpload(content);
+        StoredBlob blob = storage.findBlob(digest).orElseThrow();
+        assertEquals(digest, blob.digest());
+        assertEquals(content.length, blob.size());
+        assertArrayEquals(java.util.Arrays.copyOfRange(content, 10, 1010), readAll(storage.readBlob(blob, 10, 1000)));
+
+        assertTrue(storage.deleteBlob(digest));
+        assertTrue(storage.findBlob(digest).isEmpty());
+        assertThrows(NotFoundException.class, () -> readAll(storage.readBlob(blob, 0, 10)));
+    }
+
     // ---- uploads ----
 
     @Test

@@ -10,6 +10,7 @@ import dev.berth.registry.http.RouteHandler;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -43,11 +44,12 @@ public final class BlobHandler implements RouteHandler {
     }
 
     private void get(Exchange exchange, String name, Digest digest) throws IOException {
-        long size = blobs.size(name, digest).orElseThrow(() -> unknown(name, digest));
+        StoredBlob blob = blobs.find(name, digest).orElseThrow(() -> unknown(name, digest));
+        long size = blob.size();
         if (!exchange.isHead()) {
             // Object storage serves the bytes itself (registry:2's default; storage.redirect.disable
             // turns it off). The URL expires, so the answer must not be cached.
-            Optional<URI> redirect = storage.blobRedirect(digest, REDIRECT_TTL);
+            Optional<URI> redirect = storage.blobRedirect(blob, REDIRECT_TTL);
             if (redirect.isPresent()) {
                 exchange.header("Docker-Content-Digest", digest.toString())
                         .header("Cache-Control", "no-store")
@@ -72,7 +74,7 @@ public final class BlobHandler implements RouteHandler {
             exchange.send(status, "application/octet-stream", length, InputStream.nullInputStream());
             return;
         }
-        try (InputStream content = storage.readBlob(digest, first, length)) {
+        try (InputStream content = storage.readBlob(blob, first, length)) {
             exchange.send(status, "application/octet-stream", length, content);
         } catch (NotFoundException e) {
             throw unknown(name, digest); // deleted between stat and read

@@ -8,6 +8,7 @@ import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.OffsetMismatchException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.StoredBlob;
 import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.FilterInputStream;
@@ -164,44 +165,39 @@ public final class S3Storage implements Storage {
     private record Pointer(String dataKey, long size) {}
 
     @Override
-    public Optional<Long> blobSize(Digest digest) throws IOException {
-        return pointer(digest).map(Pointer::size);
+    public Optional<StoredBlob> findBlob(Digest digest) throws IOException {
+        return pointer(digest).map(p -> new StoredBlob(digest, p.size(), p.dataKey()));
     }
 
     @Override
-    public InputStream readBlob(Digest digest, long offset, long length) throws IOException {
-        Pointer pointer = pointer(digest).orElseThrow(() -> new NotFoundException("blob " + digest));
-        if (offset < 0 || length < 0 || offset + length > pointer.size()) {
-            throw new IOException("range " + offset + "+" + length + " outside blob " + digest + " of "
-                    + pointer.size() + " bytes");
+    public InputStream readBlob(StoredBlob blob, long offset, long length) throws IOException {
+        if (offset < 0 || length < 0 || offset + length > blob.size()) {
+            throw new IOException("range " + offset + "+" + length + " outside blob " + blob.digest() + " of "
+                    + blob.size() + " bytes");
         }
         if (length == 0) {
             return InputStream.nullInputStream();
         }
-        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(root + pointer.dataKey())
+        GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(root + blob.location())
                 .range("bytes=" + offset + "-" + (offset + length - 1)).build();
         try {
             return new RangeStream(s3.getObject(request), length);
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                throw new NotFoundException("blob " + digest);
+                throw new NotFoundException("blob " + blob.digest());
             }
-            throw new IOException("S3 GET " + pointer.dataKey() + ": " + e.getMessage(), e);
+            throw new IOException("S3 GET " + blob.location() + ": " + e.getMessage(), e);
         } catch (SdkException e) {
-            throw new IOException("S3 GET " + pointer.dataKey() + ": " + e.getMessage(), e);
+            throw new IOException("S3 GET " + blob.location() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public Optional<URI> blobRedirect(Digest digest, Duration ttl) throws IOException {
+    public Optional<URI> blobRedirect(StoredBlob blob, Duration ttl) throws IOException {
         if (presigner == null) {
             return Optional.empty();
         }
-        Optional<Pointer> pointer = pointer(digest);
-        if (pointer.isEmpty()) {
-            return Optional.empty();
-        }
-        String key = root + pointer.get().dataKey();
+        String key = root + blob.location();
         try {
             return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(ttl)
                     .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toURI());

@@ -12,6 +12,7 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
+import dev.berth.registry.storage.StoredBlob;
 import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.storage.UploadProgress;
 import dev.berth.registry.upload.UploadRecord;
@@ -148,7 +149,9 @@ class S3StorageTest extends StorageContract {
         byte[] content = random(70_000, 11);
         Digest digest = commitUpload(content);
         try (Storage redirecting = S3StorageFactory.create(s3.settings(bucket, root, PART), true)) {
-            URI url = redirecting.blobRedirect(digest, Duration.ofMinutes(20)).orElseThrow();
+            StoredBlob blob = redirecting.findBlob(digest).orElseThrow();
+            assertEquals(content.length, blob.size());
+            URI url = redirecting.blobRedirect(blob, Duration.ofMinutes(20)).orElseThrow();
             assertTrue(url.getQuery().contains("X-Amz-Signature"), url.toString());
             try (HttpClient http = HttpClient.newHttpClient()) {
                 HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(url).build(),
@@ -157,9 +160,10 @@ class S3StorageTest extends StorageContract {
                 assertArrayEquals(content, response.body());
             }
             Digest missing = Digest.compute(DigestAlgorithm.SHA256, bytes("missing"));
-            assertTrue(redirecting.blobRedirect(missing, Duration.ofMinutes(20)).isEmpty());
+            assertTrue(redirecting.findBlob(missing).isEmpty());
         }
-        assertTrue(storage.blobRedirect(digest, Duration.ofMinutes(1)).isEmpty(), "no presigner, no redirect");
+        assertTrue(storage.blobRedirect(storage.findBlob(digest).orElseThrow(), Duration.ofMinutes(1)).isEmpty(),
+                "no presigner, no redirect");
     }
 
     @Test
