@@ -5,20 +5,13 @@ import dev.berth.registry.oci.Digest;
 /** A manifest names a blob or child manifest the repository does not have. */
 public class MissingReferenceException extends Exception {
     private final Digest digest;
-    private final boolean manifest;
 
     public MissingReferenceException(Digest digest, boolean manifest) {
         super((manifest ? "manifest " : "blob ") + digest + " is referenced but not in the repository");
         this.digest = digest;
-        this.manifest = manifest;
     }
 
     public Digest digest() {
         return digest;
-    }
-
-    /** True for a missing child manifest of an index, false for a missing blob. */
-    public boolean isManifest() {
-        return manifest;
     }
 }

@@ -11,8 +11,9 @@ public interface RouteHandler {
      */
     void handle(Exchange exchange, String name, String parameter) throws IOException;
 
-    /** The answer to a method a route does not support. */
-    static RegistryException unsupported(Exchange exchange) {
-        return new RegistryException(ErrorCode.UNSUPPORTED, exchange.method() + " is not supported on " + exchange.path());
+    /** The answer to a method a route does not support: 405, with the {@code Allow}ed ones (RFC 9110 asks for it). */
+    static RegistryException unsupported(Exchange exchange, String allowed) {
+        return new RegistryException(ErrorCode.UNSUPPORTED, exchange.method() + " is not supported on " + exchange.path()
+                + " (allowed: " + allowed + ")").withHeader("Allow", allowed);
     }
 }

@@ -25,7 +25,8 @@ final class Router {
         this.catalog = catalog;
         this.health = health;
         this.repositoryRoutes = List.of(
-                new Route(Pattern.compile("/v2/(.+)/blobs/uploads/([^/]*)"), uploads),
+                // "/blobs/uploads" without the slash starts an upload too (registry:2 redirects it).
+                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), uploads),
                 new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), blobs),
                 new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), manifests),
                 new Route(Pattern.compile("/v2/(.+)/tags/list()"), tags),
@@ -57,7 +58,7 @@ final class Router {
                                     + " joined by '.', '_', '__' or '-', separated by '/', at most "
                                     + RepositoryName.MAX_LENGTH + " characters");
                 }
-                route.handler().handle(exchange, name, m.group(2));
+                route.handler().handle(exchange, name, m.group(2) == null ? "" : m.group(2));
                 return true;
             }
         }

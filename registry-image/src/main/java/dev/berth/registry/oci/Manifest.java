@@ -34,8 +34,10 @@ public record Manifest(
 
     /** The artifact type a referrers answer shows: the explicit one, else the config's media type. */
     public Optional<String> effectiveArtifactType() {
-        if (artifactType.isPresent() || isIndex()) {
-            return artifactType;
+        // The spec treats an empty artifactType as a missing one.
+        Optional<String> given = artifactType.filter(t -> !t.isEmpty());
+        if (given.isPresent() || isIndex()) {
+            return given;
         }
         return config.map(Descriptor::mediaType);
     }

@@ -267,10 +267,18 @@ public final class FilesystemStorage implements Storage {
         return resolve(StoragePaths.UPLOADS + "/" + uploadId + "/data");
     }
 
-    /** Maps a metadata path under the root, refusing anything that could leave it. */
+    /**
+     * Maps a metadata path under the root, refusing anything that could leave it: a "." or ".."
+     * component (names like the tag "v1..", which the spec allows, are fine).
+     */
     private Path resolve(String path) {
+        for (String component : path.split("/", -1)) {
+            if (component.equals("..") || component.equals(".")) {
+                throw new IllegalArgumentException("path escapes the storage root: " + path);
+            }
+        }
         Path resolved = root.resolve(path).normalize();
-        if (!resolved.startsWith(root) || path.contains("..")) {
+        if (!resolved.startsWith(root)) {
             throw new IllegalArgumentException("path escapes the storage root: " + path);
         }
         return resolved;

@@ -67,15 +67,41 @@ class BadInputTest {
     }
 
     @Test
-    void badTagsAreRefused() {
+    void badTagsAreRefusedOnPushAndNameNothingOnPull() {
         for (String tag : List.of("t".repeat(129), ".dot", "-dash", "a%20b", "caf%C3%A9", "a+b")) {
             RegistryClient.Response put = client.putManifest(REPO, tag, Blobs.OCI_MANIFEST, image.manifest());
             assertError(put, 400, "MANIFEST_INVALID");
-            ErrorAssertions.assertClientError(client.get("/v2/" + REPO + "/manifests/" + tag), "GET tag " + tag);
+            // Like registry:2: a reference that can be no tag names no manifest.
+            assertError(client.get("/v2/" + REPO + "/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
+            assertEquals(404, client.head("/v2/" + REPO + "/manifests/" + tag).status());
+            assertError(client.delete("/v2/" + REPO + "/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
         }
         String longest = "t".repeat(128);
         assertEquals(201, client.putManifest(REPO, longest, Blobs.OCI_MANIFEST, image.manifest()).status());
         assertEquals(200, client.get("/v2/" + REPO + "/manifests/" + longest).status());
+    }
+
+    @Test
+    void tagsWithDotsInsideAreTags() {
+        // The spec's tag pattern allows "..": storage must not take it for a parent directory.
+        for (String tag : List.of("a..b", "v1..", "x...y", "_..")) {
+            assertEquals(201, client.putManifest(REPO, tag, Blobs.OCI_MANIFEST, image.manifest()).status(), tag);
+            assertEquals(200, client.get("/v2/" + REPO + "/manifests/" + tag).status(), tag);
+            assertEquals(202, client.delete("/v2/" + REPO + "/manifests/" + tag).status(), tag);
+            assertError(client.get("/v2/" + REPO + "/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
+        }
+    }
+
+    @Test
+    void unsupportedMethodsAre405WithAllow() {
+        String blob = "/v2/" + REPO + "/blobs/" + image.digest();
+        RegistryClient.Response put = client.put(blob, new byte[] {1});
+        assertError(put, 405, "UNSUPPORTED");
+        assertEquals("GET, HEAD, DELETE", put.requireHeader("Allow"));
+        assertEquals("GET, HEAD, PUT, DELETE",
+                client.post("/v2/" + REPO + "/manifests/v1", new byte[0]).requireHeader("Allow"));
+        assertEquals("GET", client.delete("/v2/" + REPO + "/tags/list").requireHeader("Allow"));
+        assertEquals("POST", client.get("/v2/" + REPO + "/blobs/uploads/").requireHeader("Allow"));
     }
 
     static final List<String> BAD_DIGESTS = List.of(

@@ -51,6 +51,17 @@ class BlobUploadTest {
     }
 
     @Test
+    void postWithoutTheTrailingSlashStartsAnUploadToo() {
+        String repo = RunningRegistry.newRepository("upload");
+        RegistryClient.Response r = client.post("/v2/" + repo + "/blobs/uploads", null);
+        assertEquals(202, r.status(), r::toString);
+        byte[] content = Blobs.random(300);
+        String digest = Blobs.sha256(content);
+        assertCreated(client.put(withQuery(r.requireHeader("Location"), "digest=" + digest), content), repo, digest,
+                content);
+    }
+
+    @Test
     void monolithicPostThenPut() {
         String repo = RunningRegistry.newRepository("upload");
         byte[] content = Blobs.random(5000);

@@ -128,13 +128,14 @@ class ManifestTest {
     }
 
     @Test
-    void indexReferencingAMissingChildIsManifestUnknown() {
+    void indexReferencingAMissingChildIsManifestBlobUnknown() {
         String repo = RunningRegistry.newRepository("manifest");
         PushedImage image = PushedImage.push(client, repo, "amd64");
         byte[] index = Blobs.index(Blobs.OCI_INDEX,
                 Blobs.OCI_MANIFEST, image.digest(), String.valueOf(image.manifest().length),
                 Blobs.OCI_MANIFEST, Blobs.unknownDigest(), "500");
-        assertError(client.putManifest(repo, "multi", Blobs.OCI_INDEX, index), 400, "MANIFEST_UNKNOWN");
+        // The spec: a manifest refused for a missing blob or manifest MUST answer MANIFEST_BLOB_UNKNOWN.
+        assertError(client.putManifest(repo, "multi", Blobs.OCI_INDEX, index), 400, "MANIFEST_BLOB_UNKNOWN");
         assertError(client.get("/v2/" + repo + "/manifests/multi"), 404, "MANIFEST_UNKNOWN");
     }
 

@@ -136,6 +136,25 @@ class ReferrersTest {
     }
 
     @Test
+    void anEmptyArtifactTypeCountsAsMissing() {
+        String repo = RunningRegistry.newRepository("referrers");
+        PushedImage image = PushedImage.push(client, repo, "v1");
+        byte[] manifest = pushArtifact(client, repo, image, "", SIGNATURE, null);
+        byte[] index = Blobs.utf8("{\"schemaVersion\":2,\"mediaType\":\"" + Blobs.OCI_INDEX + "\",\"artifactType\":\"\","
+                + "\"manifests\":[],\"subject\":" + Blobs.descriptor(Blobs.OCI_MANIFEST, image.digest(),
+                        image.manifest().length) + "}");
+        assertEquals(201, client.putManifest(repo, Blobs.sha256(index), Blobs.OCI_INDEX, index).status());
+
+        Map<String, JsonNode> listed = byDigest(referrers(repo, image.digest(), ""));
+        // The spec: an image manifest's empty artifactType falls back to its config's media type,
+        // an index's is left out.
+        assertEquals(SIGNATURE, listed.get(Blobs.sha256(manifest)).path("artifactType").asText());
+        assertTrue(listed.get(Blobs.sha256(index)).path("artifactType").isMissingNode());
+        JsonNode filtered = referrers(repo, image.digest(), "?artifactType=" + SIGNATURE);
+        assertEquals(1, filtered.path("manifests").size());
+    }
+
+    @Test
     void noReferrersIsAnEmptyIndex() {
         String repo = RunningRegistry.newRepository("referrers");
         PushedImage image = PushedImage.push(client, repo, "v1");

@@ -141,6 +141,17 @@ public abstract class StorageContract {
         assertThrows(NotFoundException.class, () -> readAll(storage.readBlob(blob, 0, 10)));
     }
 
+    @Test
+    void dotsInsideANameAreKeptButDotComponentsAreRefused() throws IOException {
+        storage.write("tags/v1..", bytes("a"));
+        storage.write("tags/a..b", bytes("b"));
+        assertArrayEquals(bytes("a"), storage.read("tags/v1..").orElseThrow());
+        assertEquals(List.of("a..b", "v1.."), storage.list("tags"));
+        for (String escaping : List.of("tags/../x", "../x", "tags/./x", "tags/..")) {
+            assertThrows(IllegalArgumentException.class, () -> storage.write(escaping, bytes("x")), escaping);
+        }
+    }
+
     // ---- uploads ----
 
     @Test

@@ -12,7 +12,7 @@ public final class BaseHandler implements RouteHandler {
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
         switch (exchange.method()) {
             case "GET", "HEAD" -> exchange.send(200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
-            default -> throw RouteHandler.unsupported(exchange);
+            default -> throw RouteHandler.unsupported(exchange, "GET, HEAD");
         }
     }
 }

@@ -39,7 +39,7 @@ public final class BlobHandler implements RouteHandler {
         switch (exchange.method()) {
             case "GET", "HEAD" -> get(exchange, name, digest);
             case "DELETE" -> delete(exchange, name, digest);
-            default -> throw RouteHandler.unsupported(exchange);
+            default -> throw RouteHandler.unsupported(exchange, deleteEnabled ? "GET, HEAD, DELETE" : "GET, HEAD");
         }
     }
 
@@ -84,7 +84,7 @@ public final class BlobHandler implements RouteHandler {
     private void delete(Exchange exchange, String name, Digest digest) throws IOException {
         if (!deleteEnabled) {
             throw new RegistryException(ErrorCode.UNSUPPORTED,
-                    "deleting is disabled on this registry (storage.delete.enabled: false)");
+                    "deleting is disabled on this registry (storage.delete.enabled: false)").withHeader("Allow", "GET, HEAD");
         }
         if (!blobs.unlink(name, digest)) {
             throw unknown(name, digest);

@@ -22,7 +22,7 @@ public final class CatalogHandler implements RouteHandler {
     @Override
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
         if (!exchange.method().equals("GET")) {
-            throw RouteHandler.unsupported(exchange);
+            throw RouteHandler.unsupported(exchange, "GET");
         }
         Pagination pagination = Pagination.of(exchange);
         Page<String> page = catalog.list(pagination.last(), pagination.limit());

@@ -18,7 +18,7 @@ public final class HealthHandler implements RouteHandler {
     @Override
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
         if (!exchange.method().equals("GET") && !exchange.isHead()) {
-            throw RouteHandler.unsupported(exchange);
+            throw RouteHandler.unsupported(exchange, "GET, HEAD");
         }
         storage.read("healthz"); // any answer, found or not, proves storage is reachable
         exchange.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));

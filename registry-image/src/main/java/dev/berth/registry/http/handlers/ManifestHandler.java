@@ -32,12 +32,17 @@ public final class ManifestHandler implements RouteHandler {
 
     @Override
     public void handle(Exchange exchange, String name, String reference) throws IOException {
-        Optional<Digest> digest = parseReference(reference);
         switch (exchange.method()) {
-            case "GET", "HEAD" -> get(exchange, name, reference);
-            case "PUT" -> put(exchange, name, reference, digest);
-            case "DELETE" -> delete(exchange, name, reference, digest);
-            default -> throw RouteHandler.unsupported(exchange);
+            case "GET", "HEAD" -> {
+                requireNameable(name, reference);
+                get(exchange, name, reference);
+            }
+            case "PUT" -> put(exchange, name, reference, parseReference(reference));
+            case "DELETE" -> {
+                requireNameable(name, reference);
+                delete(exchange, name, reference, parseReference(reference));
+            }
+            default -> throw RouteHandler.unsupported(exchange, deleteEnabled ? "GET, HEAD, PUT, DELETE" : "GET, HEAD, PUT");
         }
     }
 
@@ -78,8 +83,8 @@ public final class ManifestHandler implements RouteHandler {
         try {
             manifests.put(name, tag, body, manifest, actual);
         } catch (MissingReferenceException e) {
-            ErrorCode code = e.isManifest() ? ErrorCode.MANIFEST_UNKNOWN : ErrorCode.MANIFEST_BLOB_UNKNOWN;
-            throw new RegistryException(code, 400, e.getMessage() + ": push it first");
+            // The spec names one code for a missing blob and a missing child manifest alike.
+            throw new RegistryException(ErrorCode.MANIFEST_BLOB_UNKNOWN, e.getMessage() + ": push it first");
         }
         exchange.header("Location", "/v2/" + name + "/manifests/" + actual)
                 .header("Docker-Content-Digest", actual.toString());
@@ -90,7 +95,8 @@ public final class ManifestHandler implements RouteHandler {
     private void delete(Exchange exchange, String name, String reference, Optional<Digest> digest) throws IOException {
         if (!deleteEnabled) {
             throw new RegistryException(ErrorCode.UNSUPPORTED,
-                    "deleting is disabled on this registry (storage.delete.enabled: false)");
+                    "deleting is disabled on this registry (storage.delete.enabled: false)").withHeader("Allow",
+                    "GET, HEAD, PUT");
         }
         boolean deleted = digest.isPresent() ? manifests.delete(name, digest.get()) : manifests.deleteTag(name, reference);
         if (!deleted) {
@@ -100,6 +106,18 @@ public final class ManifestHandler implements RouteHandler {
     }
 
     /** A digest reference, or empty for a tag; anything else is a client error. */
+    /**
+     * A malformed digest is the client's error (400 DIGEST_INVALID); a reference that is no tag
+     * can name no manifest: 404 as for any unknown tag, as registry:2 answers.
+     */
+    private static void requireNameable(String name, String reference) {
+        if (reference.contains(":")) {
+            Digests.require(reference);
+        } else if (!Tag.isValid(reference)) {
+            throw unknown(name, reference);
+        }
+    }
+
     private static Optional<Digest> parseReference(String reference) {
         if (reference.contains(":")) {
             return Optional.of(Digests.require(reference));

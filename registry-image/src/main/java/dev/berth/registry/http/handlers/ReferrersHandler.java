@@ -25,7 +25,7 @@ public final class ReferrersHandler implements RouteHandler {
     @Override
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
         if (!exchange.method().equals("GET")) {
-            throw RouteHandler.unsupported(exchange);
+            throw RouteHandler.unsupported(exchange, "GET");
         }
         Digest subject = Digests.require(parameter);
         // No NAME_UNKNOWN for a repository that does not exist: the spec forbids a 404 from a

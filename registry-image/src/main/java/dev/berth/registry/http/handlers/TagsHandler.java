@@ -24,7 +24,7 @@ public final class TagsHandler implements RouteHandler {
     @Override
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
         if (!exchange.method().equals("GET")) {
-            throw RouteHandler.unsupported(exchange);
+            throw RouteHandler.unsupported(exchange, "GET");
         }
         Pagination pagination = Pagination.of(exchange);
         if (!manifests.repositoryExists(name)) {

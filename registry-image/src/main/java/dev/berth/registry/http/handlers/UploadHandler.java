@@ -2,6 +2,7 @@ package dev.berth.registry.http.handlers;
 
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.http.ByteRange;
+import dev.berth.registry.http.DeclaredLengthInputStream;
 import dev.berth.registry.http.Digests;
 import dev.berth.registry.http.ErrorCode;
 import dev.berth.registry.http.Exchange;
@@ -46,7 +47,7 @@ public final class UploadHandler implements RouteHandler {
         try {
             if (id.isEmpty()) {
                 if (!exchange.method().equals("POST")) {
-                    throw RouteHandler.unsupported(exchange);
+                    throw RouteHandler.unsupported(exchange, "POST");
                 }
                 start(exchange, name);
                 return;
@@ -67,7 +68,7 @@ public final class UploadHandler implements RouteHandler {
                         uploads.cancel(find(exchange, name, id));
                         exchange.send(204);
                     }
-                    default -> throw RouteHandler.unsupported(exchange);
+                    default -> throw RouteHandler.unsupported(exchange, "GET, PATCH, PUT, DELETE");
                 }
             } finally {
                 unlockUpload(id, lock);
@@ -142,27 +143,14 @@ public final class UploadHandler implements RouteHandler {
     }
 
     private void patch(Exchange exchange, UploadRecord record) throws IOException, UploadUnknownException {
-        long offset = record.size();
-        Optional<String> contentRange = exchange.header("Content-Range");
-        if (contentRange.isPresent()) {
-            ByteRange range = ByteRange.ofContentRange(contentRange.get()).orElseThrow(() -> new RegistryException(
-                    ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be '<first>-<last>', got '"
-                            + contentRange.get() + "'"));
-            long length = exchange.contentLength();
-            if (range.first() != record.size()) {
-                throw outOfOrder(exchange, record, "chunk starts at " + range.first() + " but the upload holds "
-                        + record.size() + " bytes");
-            }
-            if (length >= 0 && length != range.length()) {
-                throw outOfOrder(exchange, record, "Content-Range " + contentRange.get() + " covers " + range.length()
-                        + " bytes but Content-Length is " + length);
-            }
-        }
+        InputStream body = chunkBody(exchange, record);
         UploadRecord updated;
         try {
-            updated = uploads.append(record, offset, exchange.body());
+            updated = uploads.append(record, record.size(), body);
         } catch (OffsetMismatchException e) {
-            throw outOfOrder(exchange, record, e.getMessage());
+            throw outOfOrder(record, e.getMessage());
+        } catch (DeclaredLengthInputStream.LengthMismatchException e) {
+            throw sizeInvalid(record, e.getMessage());
         }
         accepted(exchange, updated, 202);
     }
@@ -172,26 +160,41 @@ public final class UploadHandler implements RouteHandler {
         String digestParam = exchange.query("digest").orElseThrow(() -> new RegistryException(
                 ErrorCode.DIGEST_INVALID, "the final PUT of an upload needs ?digest=<algorithm>:<hex>"));
         Digest digest = Digests.require(digestParam);
-        Optional<String> contentRange = exchange.header("Content-Range");
-        if (contentRange.isPresent()) {
-            Optional<ByteRange> range = ByteRange.ofContentRange(contentRange.get());
-            if (range.isEmpty() || range.get().first() != record.size()) {
-                throw outOfOrder(exchange, record, "final chunk's Content-Range " + contentRange.get()
-                        + " does not start at " + record.size());
-            }
-            long length = exchange.contentLength();
-            if (length >= 0 && length != range.get().length()) {
-                throw outOfOrder(exchange, record, "Content-Range " + contentRange.get() + " covers "
-                        + range.get().length() + " bytes but Content-Length is " + length);
-            }
-        }
-        InputStream body = exchange.contentLength() == 0 ? InputStream.nullInputStream() : exchange.body();
+        InputStream body = exchange.contentLength() == 0 ? InputStream.nullInputStream() : chunkBody(exchange, record);
         try {
             uploads.complete(record, digest, body);
         } catch (OffsetMismatchException e) {
-            throw outOfOrder(exchange, record, e.getMessage());
+            throw outOfOrder(record, e.getMessage());
+        } catch (DeclaredLengthInputStream.LengthMismatchException e) {
+            throw sizeInvalid(record, e.getMessage());
         }
         created(exchange, record.repository(), digest);
+    }
+
+    /**
+     * The chunk a PATCH or final PUT carries, checked against its {@code Content-Range} if it has
+     * one: it must start where the upload ends (else 416, the spec's answer to a chunk out of
+     * order) and be as long as the range (else 400 SIZE_INVALID; with chunked encoding that shows
+     * only at the body's end, which then stores nothing).
+     */
+    private InputStream chunkBody(Exchange exchange, UploadRecord record) throws IOException {
+        Optional<String> contentRange = exchange.header("Content-Range");
+        if (contentRange.isEmpty()) {
+            return exchange.body();
+        }
+        ByteRange range = ByteRange.ofContentRange(contentRange.get()).orElseThrow(() -> new RegistryException(
+                ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be '<first>-<last>', got '"
+                        + contentRange.get() + "'"));
+        if (range.first() != record.size()) {
+            throw outOfOrder(record, "chunk starts at " + range.first() + " but the upload holds "
+                    + record.size() + " bytes");
+        }
+        long length = exchange.contentLength();
+        if (length >= 0 && length != range.length()) {
+            throw sizeInvalid(record, "Content-Range " + contentRange.get() + " covers " + range.length()
+                    + " bytes but Content-Length is " + length);
+        }
+        return length >= 0 ? exchange.body() : new DeclaredLengthInputStream(exchange.body(), range.length());
     }
 
     private UploadRecord find(Exchange exchange, String name, String id) throws IOException, UploadUnknownException {
@@ -214,9 +217,18 @@ public final class UploadHandler implements RouteHandler {
                 .header("Docker-Upload-UUID", record.id());
     }
 
-    private RegistryException outOfOrder(Exchange exchange, UploadRecord record, String detail) {
-        return new RegistryException(ErrorCode.RANGE_INVALID, detail)
-                .withHeader("Location", location(record))
+    private RegistryException outOfOrder(UploadRecord record, String detail) {
+        return withUploadHeaders(new RegistryException(ErrorCode.RANGE_INVALID, detail), record);
+    }
+
+    private RegistryException sizeInvalid(UploadRecord record, String detail) {
+        return withUploadHeaders(new RegistryException(ErrorCode.SIZE_INVALID, detail + "; nothing of this chunk was"
+                + " stored"), record);
+    }
+
+    /** Where the upload stands, so that the client can go on from there. */
+    private RegistryException withUploadHeaders(RegistryException error, UploadRecord record) {
+        return error.withHeader("Location", location(record))
                 .withHeader("Range", "0-" + Math.max(0, record.size() - 1))
                 .withHeader("Docker-Upload-UUID", record.id());
     }
