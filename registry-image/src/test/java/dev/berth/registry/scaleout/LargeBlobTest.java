@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * A large layer pushed as skopeo and docker do (POST, one streamed PATCH, PUT ?digest=) to a
  * registry process with a small heap on S3: memory stays bounded (the heap is far smaller than
  * the blob, and an OutOfMemoryError would end the process), and the final PUT does no work that
- * grows with the blob. Size: {@code -Dberth.largeBlobMiB} (default 1024).
+ * grows with the blob. Size: {@code -Dberth.largeBlobMiB} (default 2048).
  *
  * <p>S3Proxy's CompleteMultipartUpload concatenates the parts into a new file (real S3 does not
  * move data), so the registry reports how long that call took and the test compares the commit
@@ -44,7 +44,7 @@ class LargeBlobTest {
 
     @Test
     void aLargeBlobIsPushedWithBoundedMemoryAndCommitTimeDoesNotGrowWithItsSize() throws Exception {
-        long large = Long.getLong("berth.largeBlobMiB", 1024) * MIB;
+        long large = Long.getLong("berth.largeBlobMiB", 2048) * MIB;
         long small = 10L * MIB;
         S3ProxyFixture s3 = S3ProxyFixture.get();
         String bucket = s3.newBucket();
