@@ -1,6 +1,6 @@
 package dev.berth.registry.http;
 
-import java.io.FilterInputStream;
+import dev.berth.registry.upload.ObservedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -9,7 +9,7 @@ import java.io.InputStream;
  * {@code Content-Length} could be checked up front (chunked transfer encoding). A body that
  * ends early or runs long fails the read, so the storage drops the whole chunk.
  */
-public final class DeclaredLengthInputStream extends FilterInputStream {
+public final class DeclaredLengthInputStream extends ObservedInputStream {
 
     /** The body's length differs from the declared one. */
     public static final class LengthMismatchException extends IOException {
@@ -27,37 +27,19 @@ public final class DeclaredLengthInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n < 0) {
-            if (count != declared) {
-                throw new LengthMismatchException("the body held " + count + " bytes but its Content-Range declares "
-                        + declared);
-            }
-            return n;
-        }
+    protected void observe(byte[] b, int off, int n) throws IOException {
         count += n;
         if (count > declared) {
             throw new LengthMismatchException("the body holds more than the " + declared
                     + " bytes its Content-Range declares");
         }
-        return n;
     }
 
     @Override
-    public long skip(long n) {
-        return 0; // every byte is counted
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
+    protected void end() throws IOException {
+        if (count != declared) {
+            throw new LengthMismatchException("the body held " + count + " bytes but its Content-Range declares "
+                    + declared);
+        }
     }
 }

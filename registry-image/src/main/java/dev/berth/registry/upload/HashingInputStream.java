@@ -1,7 +1,6 @@
 package dev.berth.registry.upload;
 
 import dev.berth.registry.oci.ResumableDigest;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -16,7 +15,7 @@ import java.util.concurrent.BlockingQueue;
  * letting the hash and the storage write proceed side by side. {@link #finishHashing()} waits
  * for the hasher before the digest is read.
  */
-final class HashingInputStream extends FilterInputStream {
+final class HashingInputStream extends ObservedInputStream {
 
     private static final int BUFFER_SIZE = 1024 * 1024;
     private static final int BUFFERS = 3;
@@ -67,22 +66,7 @@ final class HashingInputStream extends FilterInputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n <= 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        int n = super.read(b, off, len);
-        if (n > 0) {
-            hash(b, off, n);
-        }
-        return n;
-    }
-
-    private void hash(byte[] b, int off, int n) throws IOException {
+    protected void observe(byte[] b, int off, int n) throws IOException {
         try {
             while (n > 0) {
                 if (current == null) {
@@ -138,15 +122,5 @@ final class HashingInputStream extends FilterInputStream {
     void abandon() {
         finished = true;
         hasher.interrupt();
-    }
-
-    @Override
-    public long skip(long n) {
-        return 0; // skipping would leave bytes unhashed
-    }
-
-    @Override
-    public boolean markSupported() {
-        return false;
     }
 }
