@@ -42,15 +42,16 @@ import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.Protocol;
 import software.amazon.awscdk.services.ecs.ScalableTaskCount;
 import software.amazon.awscdk.services.ecs.Secret;
-import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps;
-import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
-import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancerRedirectConfig;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
 import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCertificate;
+import software.amazon.awscdk.services.elasticloadbalancingv2.RedirectOptions;
 import software.amazon.awscdk.services.elasticloadbalancingv2.SslPolicy;
+import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
 import software.amazon.awscdk.services.iam.Effect;
 import software.amazon.awscdk.services.iam.PolicyDocument;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -285,7 +286,10 @@ public class RegistryService extends Construct {
     public static final String CONTAINER_NAME = "registry";
     public static final int CONTAINER_PORT = 5000;
     public static final String HEALTH_PATH = "/healthz";
-    /** Long enough for a multi-gigabyte layer pushed as one PUT over a slow link. */
+    /**
+     * Long enough for a multi-gigabyte layer pushed as one PUT over a slow link. The registry's
+     * own idle timeout (960 s, RegistryServer) must stay longer, or the ALB answers some requests 502.
+     */
     public static final Duration IDLE_TIMEOUT = Duration.seconds(900);
 
     /** Docker's dynamic host ports (bridge mode, hostPort 0). */
@@ -310,8 +314,7 @@ public class RegistryService extends Construct {
         Ec2TaskDefinition taskDefinition = createTaskDefinition(props, taskRole, httpSecret);
         this.service = createService(props, taskDefinition);
         this.loadBalancer = createLoadBalancer(props);
-        ApplicationListener listener = createListener(props);
-        attachService(listener);
+        createListeners(props, createTargetGroup(props));
         createAutoScaling(props);
     }
 
@@ -502,6 +505,12 @@ public class RegistryService extends Construct {
                 securityGroup.addIngressRule(Peer.ipv4(cidr), Port.tcp(port), "registry clients");
             }
         }
+        if (props.allowedClientCidrs().contains("0.0.0.0/0")) {
+            Annotations.of(this).addWarningV2("berth:open-registry",
+                    "OPEN TO THE INTERNET WITHOUT AUTHENTICATION: allowedClientCidrs admits 0.0.0.0/0 and the "
+                            + "stack does not provision registry users yet, so anyone can pull, push and delete "
+                            + "images. Set allowedClientCidrs to your networks (-c allowedClientCidrs=203.0.113.0/24).");
+        }
         NagSuppressions.addResourceSuppressions(securityGroup, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-EC23")
                 .reason("A registry serves clients from anywhere by default; narrow it with the "
@@ -522,33 +531,46 @@ public class RegistryService extends Construct {
         return alb;
     }
 
-    private ApplicationListener createListener(Props props) {
+    /**
+     * The port-80 listener keeps one id whether it forwards (no domain) or redirects to HTTPS, so
+     * adding or removing a domain later updates it in place: a second listener on port 80 would
+     * fail the deployment. The target group stands apart from the listeners for the same reason.
+     */
+    private void createListeners(Props props, ApplicationTargetGroup registry) {
+        // Not "open": clients come only from allowedClientCidrs, on port 80 as on 443.
+        BaseApplicationListenerProps.Builder http = BaseApplicationListenerProps.builder()
+                .protocol(ApplicationProtocol.HTTP)
+                .port(80)
+                .open(false);
         if (!https) {
             Annotations.of(this).addWarningV2("berth:no-tls",
                     "NO DOMAIN CONFIGURED: the registry is served over plain HTTP. Image pushes, pulls "
                             + "and (later) passwords cross the internet unencrypted, and Docker clients need "
                             + "it listed in insecure-registries. Set domainName with hostedZoneId+"
                             + "hostedZoneName or certificateArn for HTTPS.");
-            return loadBalancer.addListener("Http", BaseApplicationListenerProps.builder()
-                    .protocol(ApplicationProtocol.HTTP)
-                    .port(80)
-                    .open(false)
-                    .build());
+            loadBalancer.addListener("Http", http.defaultTargetGroups(List.of(registry)).build());
+            return;
         }
-        // Not "open": clients come only from allowedClientCidrs, on port 80 as on 443.
-        loadBalancer.addRedirect(ApplicationLoadBalancerRedirectConfig.builder().open(false).build());
-        return loadBalancer.addListener("Https", BaseApplicationListenerProps.builder()
+        loadBalancer.addListener("Http", http.defaultAction(ListenerAction.redirect(RedirectOptions.builder()
+                .protocol("HTTPS")
+                .port("443")
+                .permanent(true)
+                .build())).build());
+        loadBalancer.addListener("Https", BaseApplicationListenerProps.builder()
                 .protocol(ApplicationProtocol.HTTPS)
                 .port(443)
                 .certificates(List.of(ListenerCertificate.fromCertificateManager(props.certificate())))
                 .sslPolicy(SslPolicy.RECOMMENDED_TLS)
                 .open(false)
+                .defaultTargetGroups(List.of(registry))
                 .build());
     }
 
-    private void attachService(ApplicationListener listener) {
-        listener.addTargets("Registry", AddApplicationTargetsProps.builder()
+    private ApplicationTargetGroup createTargetGroup(Props props) {
+        return ApplicationTargetGroup.Builder.create(this, "RegistryTargets")
+                .vpc(props.vpc())
                 .protocol(ApplicationProtocol.HTTP)
+                .targetType(TargetType.INSTANCE)
                 .targets(List.of(service.loadBalancerTarget(LoadBalancerTargetOptions.builder()
                         .containerName(CONTAINER_NAME)
                         .containerPort(CONTAINER_PORT)
@@ -560,7 +582,7 @@ public class RegistryService extends Construct {
                         .healthyThresholdCount(2)
                         .build())
                 .deregistrationDelay(Duration.seconds(30))
-                .build());
+                .build();
     }
 
     /** CPU, not request count: one request may be a five-second manifest GET or a 2 GB push. */

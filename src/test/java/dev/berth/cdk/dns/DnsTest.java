@@ -48,6 +48,22 @@ class DnsTest {
     }
 
     @Test
+    void addingADomainLaterUpdatesThePort80ListenerAndKeepsTheTargetGroup() {
+        // CloudFormation would create a second port-80 listener before deleting the first, and fail.
+        Template plain = Scenarios.defaults().template();
+        assertEquals(port80Listener(plain), port80Listener(zone));
+        assertEquals(only(plain, "AWS::ElasticLoadBalancingV2::TargetGroup").getKey(),
+                only(zone, "AWS::ElasticLoadBalancingV2::TargetGroup").getKey());
+    }
+
+    private static String port80Listener(Template template) {
+        Map<String, Map<String, Object>> listeners = template.findResources("AWS::ElasticLoadBalancingV2::Listener",
+                Map.of("Properties", Map.of("Port", 80)));
+        assertEquals(1, listeners.size());
+        return listeners.keySet().iterator().next();
+    }
+
+    @Test
     void aliasRecordPointsTheDomainAtTheLoadBalancer() {
         String alb = only(zone, "AWS::ElasticLoadBalancingV2::LoadBalancer").getKey();
         Map<String, Object> record = onlyProps(zone, "AWS::Route53::RecordSet");

@@ -188,6 +188,16 @@ class ServiceTest {
     }
 
     @Test
+    void aRegistryOpenToTheWholeInternetIsALoudWarning() {
+        var open = Annotations.fromStack(Scenarios.defaults().stack())
+                .findWarning("*", Match.stringLikeRegexp(".*OPEN TO THE INTERNET WITHOUT AUTHENTICATION.*"));
+        assertEquals(1, open.size());
+        var narrowed = Annotations.fromStack(Scenarios.domainWithCertificate().stack())
+                .findWarning("*", Match.stringLikeRegexp(".*OPEN TO THE INTERNET.*"));
+        assertEquals(0, narrowed.size());
+    }
+
+    @Test
     void withoutDomainTheListenerIsPlainHttpWithALoudWarning() {
         defaults.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 1);
         Map<String, Object> listener = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::Listener");

@@ -36,8 +36,12 @@ import org.slf4j.LoggerFactory;
 public final class RegistryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
-    /** Long enough for a slow client between two reads of a big layer. */
-    private static final long IDLE_TIMEOUT_MS = 300_000;
+    /**
+     * Longer than the idle timeout of a load balancer in front (the Berth stack's ALB: 900 s). A
+     * backend that closes an idle connection first races the balancer, which may just then send
+     * a request on it and answer the client 502.
+     */
+    private static final long IDLE_TIMEOUT_MS = 960_000;
     private static final int IO_BUFFER_SIZE = 256 * 1024;
 
     private final Server server;
