@@ -170,12 +170,16 @@ public final class FilesystemStorage implements Storage {
     }
 
     @Override
-    public UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
+        long offset = at.size();
         FileChannel channel = openUpload(uploadId);
         try (channel; FileLock lock = uploadLock(channel, offset)) {
             long size = channel.size();
             if (size != offset) {
                 throw new OffsetMismatchException(offset, size);
+            }
+            if (!progress(size).equals(at)) {
+                throw new UploadChangedException(uploadId, at, progress(size));
             }
             channel.position(offset);
             try {

@@ -97,13 +97,16 @@ public interface Storage extends AutoCloseable {
      * Appends the whole stream to the upload, all or nothing: if the stream fails, the upload
      * keeps its previous size.
      *
-     * @param offset where the data starts; must equal the current size
+     * @param at where the caller believes the upload stands: the data starts at its size, and
+     *     its version says which bytes come before (the caller's hash state is of those)
      * @return the new size and version
-     * @throws OffsetMismatchException if {@code offset} is not the current size, or another
+     * @throws OffsetMismatchException if the upload's size is not {@code at.size()}, or another
      *     append to this upload is in progress
+     * @throws UploadChangedException if the size matches but the bytes are others (another
+     *     process appended a chunk of the same length in the meantime)
      * @throws NotFoundException for an unknown upload
      */
-    UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException;
+    UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException;
 
     /**
      * Streams the upload's bytes so far, to hash them when no saved hash state can be used.

@@ -94,7 +94,9 @@ public final class Uploads {
         HashingInputStream hashing = hash.map(h -> new HashingInputStream(chunk, h)).orElse(null);
         UploadProgress progress;
         try {
-            progress = storage.appendUpload(record.id(), offset, hashing != null ? hashing : chunk);
+            // The record's version: its hash state is of exactly those bytes.
+            progress = storage.appendUpload(record.id(), new UploadProgress(offset, record.progress().version()),
+                    hashing != null ? hashing : chunk);
             if (hashing != null) {
                 hashing.finishHashing();
             }
@@ -118,12 +120,17 @@ public final class Uploads {
     public long complete(UploadRecord record, Digest expected, InputStream lastChunk)
             throws IOException, UploadUnknownException, DigestMismatchException {
         UploadRecord appended = append(record, record.size(), lastChunk);
-        Verified verified = digestOf(appended, expected.algorithm());
-        if (!verified.digest().equals(expected)) {
-            storage.deleteUpload(record.id());
-            throw new DigestMismatchException(expected, verified.digest());
+        try {
+            Verified verified = digestOf(appended, expected.algorithm());
+            if (!verified.digest().equals(expected)) {
+                storage.deleteUpload(record.id());
+                throw new DigestMismatchException(expected, verified.digest());
+            }
+            storage.commitUpload(record.id(), expected, verified.progress());
+        } catch (NotFoundException e) {
+            // Cancelled, purged or committed by a concurrent request meanwhile.
+            throw new UploadUnknownException(record.id());
         }
-        storage.commitUpload(record.id(), expected, verified.progress());
         blobs.link(record.repository(), expected);
         return appended.size();
     }
@@ -171,9 +178,12 @@ public final class Uploads {
         // makes the commit refuse rather than store bytes other than those hashed.
         UploadProgress progress = storage.uploadProgress(record.id());
         ResumableDigest hash = ResumableDigest.create(algorithm);
-        try (HashingInputStream in = new HashingInputStream(storage.readUpload(record.id()), hash)) {
+        HashingInputStream in = new HashingInputStream(storage.readUpload(record.id()), hash);
+        try (in) {
             in.transferTo(OutputStream.nullOutputStream());
             in.finishHashing();
+        } finally {
+            in.abandon(); // a no-op after finishHashing; stops the hasher thread when the read failed
         }
         return new Verified(hash.finish(), progress);
     }

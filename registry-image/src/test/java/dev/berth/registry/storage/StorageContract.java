@@ -161,8 +161,8 @@ public abstract class StorageContract {
         storage.createUpload(id);
         assertEquals(0, storage.uploadSize(id));
         int first = 1024 * 1024 + 3;
-        assertEquals(first, storage.appendUpload(id, 0, slice(content, 0, first)).size());
-        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)).size());
+        assertEquals(first, append(id, 0, slice(content, 0, first)).size());
+        assertEquals(content.length, append(id, first, slice(content, first, content.length)).size());
         assertArrayEquals(content, readAll(storage.readUpload(id)));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
         storage.commitUpload(id, digest, storage.uploadProgress(id));
@@ -175,9 +175,9 @@ public abstract class StorageContract {
     void aChunkAtTheWrongOffsetIsRefusedAndChangesNothing() throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("hello")));
+        append(id, 0, new ByteArrayInputStream(bytes("hello")));
         OffsetMismatchException e = assertThrows(OffsetMismatchException.class,
-                () -> storage.appendUpload(id, 2, new ByteArrayInputStream(bytes("xx"))));
+                () -> append(id, 2, new ByteArrayInputStream(bytes("xx"))));
         assertEquals(5, e.currentSize());
         assertEquals(5, storage.uploadSize(id));
     }
@@ -186,7 +186,7 @@ public abstract class StorageContract {
     void aChunkWhoseStreamFailsLeavesTheUploadAsItWas() throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("kept")));
+        append(id, 0, new ByteArrayInputStream(bytes("kept")));
         InputStream failing = new InputStream() {
             private int sent;
 
@@ -198,7 +198,7 @@ public abstract class StorageContract {
                 throw new IOException("client went away");
             }
         };
-        assertThrows(IOException.class, () -> storage.appendUpload(id, 4, failing));
+        assertThrows(IOException.class, () -> append(id, 4, failing));
         assertEquals(4, storage.uploadSize(id));
         assertArrayEquals(bytes("kept"), readAll(storage.readUpload(id)));
     }
@@ -208,7 +208,7 @@ public abstract class StorageContract {
         String id = UUID.randomUUID().toString();
         assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
         assertThrows(NotFoundException.class,
-                () -> storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("x"))));
+                () -> append(id, 0, new ByteArrayInputStream(bytes("x"))));
         assertThrows(NotFoundException.class, () -> storage.readUpload(id).close());
         assertThrows(NotFoundException.class,
                 () -> storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, bytes("x")), new UploadProgress(1, "1")));
@@ -219,7 +219,7 @@ public abstract class StorageContract {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
         storage.write(StoragePaths.uploadRecord(id), bytes("{}"));
-        storage.appendUpload(id, 0, new ByteArrayInputStream(bytes("data")));
+        append(id, 0, new ByteArrayInputStream(bytes("data")));
         storage.deleteUpload(id);
         assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
         assertTrue(storage.read(StoragePaths.uploadRecord(id)).isEmpty());
@@ -234,7 +234,7 @@ public abstract class StorageContract {
         for (int i = 0; i < 4; i++) {
             String id = UUID.randomUUID().toString();
             storage.createUpload(id);
-            storage.appendUpload(id, 0, new ByteArrayInputStream(content));
+            append(id, 0, new ByteArrayInputStream(content));
             ids.add(id);
         }
         try (ExecutorService pool = Executors.newFixedThreadPool(ids.size())) {
@@ -263,7 +263,7 @@ public abstract class StorageContract {
         storage.createUpload(id);
         int offset = 0;
         for (int chunk : chunks) {
-            assertEquals(offset + chunk, storage.appendUpload(id, offset, slice(content, offset, offset + chunk)).size());
+            assertEquals(offset + chunk, append(id, offset, slice(content, offset, offset + chunk)).size());
             offset += chunk;
             assertEquals(offset, storage.uploadSize(id));
         }
@@ -283,7 +283,7 @@ public abstract class StorageContract {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
         int first = 7 * mib + 1;
-        storage.appendUpload(id, 0, slice(content, 0, first));
+        append(id, 0, slice(content, 0, first));
         // A client that sends 12 MiB of other bytes and then goes away.
         InputStream failing = new InputStream() {
             private final InputStream wrong = new ByteArrayInputStream(random(12 * mib, 6));
@@ -306,9 +306,9 @@ public abstract class StorageContract {
                 return n;
             }
         };
-        assertThrows(IOException.class, () -> storage.appendUpload(id, first, failing));
+        assertThrows(IOException.class, () -> append(id, first, failing));
         assertEquals(first, storage.uploadSize(id));
-        assertEquals(content.length, storage.appendUpload(id, first, slice(content, first, content.length)).size());
+        assertEquals(content.length, append(id, first, slice(content, first, content.length)).size());
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
         storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
@@ -320,7 +320,7 @@ public abstract class StorageContract {
         byte[] content = random(6 * mib + 3, 12);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, slice(content, 0, content.length));
+        append(id, 0, slice(content, 0, content.length));
         InputStream failing = new InputStream() {
             private int sent;
 
@@ -332,7 +332,7 @@ public abstract class StorageContract {
                 throw new IOException("client went away");
             }
         };
-        assertThrows(IOException.class, () -> storage.appendUpload(id, content.length, failing));
+        assertThrows(IOException.class, () -> append(id, content.length, failing));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
         storage.commitUpload(id, digest, storage.uploadProgress(id));
         assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
@@ -342,7 +342,7 @@ public abstract class StorageContract {
     void emptyChunksChangeNothingAndAnEmptyUploadIsAnEmptyBlob() throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        assertEquals(0, storage.appendUpload(id, 0, InputStream.nullInputStream()).size());
+        assertEquals(0, append(id, 0, InputStream.nullInputStream()).size());
         assertEquals(0, storage.uploadSize(id));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, new byte[0]);
         storage.commitUpload(id, digest, storage.uploadProgress(id));
@@ -355,7 +355,7 @@ public abstract class StorageContract {
         byte[] content = random(6 * 1024 * 1024 + 1, 13);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, slice(content, 0, content.length));
+        append(id, 0, slice(content, 0, content.length));
         assertArrayEquals(content, readAll(storage.readUpload(id)));
         assertArrayEquals(content, readAll(storage.readUpload(id)));
         assertEquals(content.length, storage.uploadSize(id));
@@ -370,8 +370,8 @@ public abstract class StorageContract {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
         UploadProgress empty = storage.uploadProgress(id);
-        UploadProgress first = storage.appendUpload(id, 0, slice(content, 0, 100));
-        UploadProgress second = storage.appendUpload(id, 100, slice(content, 100, content.length));
+        UploadProgress first = append(id, 0, slice(content, 0, 100));
+        UploadProgress second = append(id, 100, slice(content, 100, content.length));
         assertEquals(new UploadProgress(0, empty.version()), empty);
         assertEquals(100, first.size());
         assertEquals(content.length, second.size());
@@ -386,9 +386,9 @@ public abstract class StorageContract {
         byte[] content = random(2 * 1024 * 1024 + 9, 22);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        UploadProgress verified = storage.appendUpload(id, 0, slice(content, 0, 1000));
+        UploadProgress verified = append(id, 0, slice(content, 0, 1000));
         // Another process appends after this one verified the first 1000 bytes.
-        UploadProgress later = storage.appendUpload(id, 1000, slice(content, 1000, content.length));
+        UploadProgress later = append(id, 1000, slice(content, 1000, content.length));
         Digest prefix = Digest.compute(DigestAlgorithm.SHA256, java.util.Arrays.copyOf(content, 1000));
         assertThrows(UploadChangedException.class, () -> storage.commitUpload(id, prefix, verified));
         assertEquals(Optional.empty(), storage.blobSize(prefix));
@@ -399,12 +399,31 @@ public abstract class StorageContract {
         assertArrayEquals(content, readAll(storage.readBlob(whole, 0, content.length)));
     }
 
+    @Test
+    void aChunkForAnotherVersionOfTheSameSizeIsRefused() throws IOException {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress at = append(id, 0, new ByteArrayInputStream(bytes("abc")));
+        // What a process holding a hash state of other bytes of this length would send.
+        assertThrows(UploadChangedException.class, () -> storage.appendUpload(id,
+                new UploadProgress(at.size(), "another-version"), new ByteArrayInputStream(bytes("def"))));
+        assertThrows(UploadChangedException.class, () -> storage.appendUpload(id,
+                new UploadProgress(at.size(), "another-version"), InputStream.nullInputStream()));
+        assertEquals(at, storage.uploadProgress(id));
+        assertArrayEquals(bytes("abc"), readAll(storage.readUpload(id)));
+    }
+
     // ---- helpers ----
+
+    /** Appends at {@code offset} as a client that knows the upload's current version. */
+    protected UploadProgress append(String id, long offset, InputStream data) throws IOException {
+        return storage.appendUpload(id, new UploadProgress(offset, storage.uploadProgress(id).version()), data);
+    }
 
     protected Digest commitUpload(byte[] content) throws IOException {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(content));
+        append(id, 0, new ByteArrayInputStream(content));
         Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
         storage.commitUpload(id, digest, storage.uploadProgress(id));
         return digest;

@@ -246,10 +246,15 @@ public final class S3Storage implements Storage {
     }
 
     @Override
-    public UploadProgress appendUpload(String uploadId, long offset, InputStream data) throws IOException {
+    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
+        long offset = at.size();
         UploadState state = state(uploadId);
         if (state.size() != offset) {
             throw new OffsetMismatchException(offset, state.size());
+        }
+        if (!state.progress().equals(at)) {
+            // Same size, other bytes: a chunk of the same length went in through another process.
+            throw new UploadChangedException(uploadId, at, state.progress());
         }
         PushbackInputStream in = new PushbackInputStream(data, 1);
         int first = in.read();
@@ -258,7 +263,8 @@ public final class S3Storage implements Storage {
         }
         in.unread(first);
         if (state.sealedKey() != null) {
-            throw new IOException("upload " + uploadId + " was read back for verification and takes no more data");
+            throw new UploadChangedException("upload " + uploadId + " was read back to verify a digest by a concurrent"
+                    + " request and takes no more data");
         }
 
         String multipartId = state.multipartId();
@@ -354,6 +360,12 @@ public final class S3Storage implements Storage {
             deletePrefix(root + "blobdata/" + uploadId + "/", null);
         } else {
             writePointer(digest, new Pointer(dataKey, state.size()));
+            if (!exists(root + dataKey)) {
+                // A cancel or purge on another instance read the state before we deleted it and
+                // removed the data: take the pointer back rather than name nothing.
+                deleteQuietly(pointerKey(digest));
+                throw new NotFoundException("upload " + uploadId + " was cancelled while it was being committed");
+            }
             deletePrefix(root + "blobdata/" + uploadId + "/", root + dataKey); // old tails
         }
         deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);

@@ -10,6 +10,7 @@ import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
+import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
 import dev.berth.registry.storage.StoredBlob;
@@ -31,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
@@ -39,6 +41,7 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
@@ -95,7 +98,7 @@ class S3StorageTest extends StorageContract {
         byte[] content = random((int) (3 * PART + 12345), 7);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(content));
+        append(id, 0, new ByteArrayInputStream(content));
         operations.clear();
         uploadedBytes.clear();
 
@@ -122,7 +125,7 @@ class S3StorageTest extends StorageContract {
     void deletedUploadsLeaveNoMultipartUploadOrData() throws Exception {
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(random((int) (PART + 10), 9)));
+        append(id, 0, new ByteArrayInputStream(random((int) (PART + 10), 9)));
         assertEquals(1, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
         storage.deleteUpload(id);
         assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
@@ -134,8 +137,8 @@ class S3StorageTest extends StorageContract {
         byte[] content = random((int) (2 * PART + 3), 10);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(content, 0, 1000));
-        storage.appendUpload(id, 1000, new ByteArrayInputStream(content, 1000, content.length - 1000));
+        append(id, 0, new ByteArrayInputStream(content, 0, 1000));
+        append(id, 1000, new ByteArrayInputStream(content, 1000, content.length - 1000));
         storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, content), storage.uploadProgress(id));
         List<String> keys = s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/")).contents().stream()
                 .map(o -> o.key().substring(root.length() + 1)).toList();
@@ -198,7 +201,7 @@ class S3StorageTest extends StorageContract {
         byte[] b = random((int) PART + 1000, 32);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
-        storage.appendUpload(id, 0, new ByteArrayInputStream(first));
+        UploadProgress afterFirst = append(id, 0, new ByteArrayInputStream(first));
         try (Storage other = new S3Storage(S3ProxyFixture.client(s3.endpoint()), null, bucket, "/" + root + "/",
                 PART, false, "STANDARD")) {
             InputStream racing = new ByteArrayInputStream(a) {
@@ -209,7 +212,7 @@ class S3StorageTest extends StorageContract {
                     if (!raced && pos >= PART) {
                         raced = true;
                         try {
-                            other.appendUpload(id, PART, new ByteArrayInputStream(b));
+                            other.appendUpload(id, afterFirst, new ByteArrayInputStream(b));
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }
@@ -217,7 +220,7 @@ class S3StorageTest extends StorageContract {
                     return super.read(buffer, offset, length);
                 }
             };
-            UploadProgress progress = storage.appendUpload(id, PART, racing);
+            UploadProgress progress = storage.appendUpload(id, afterFirst, racing);
             assertEquals(PART + a.length, progress.size());
 
             byte[] whole = java.util.Arrays.copyOf(first, first.length + a.length);
@@ -225,6 +228,36 @@ class S3StorageTest extends StorageContract {
             Digest digestA = Digest.compute(DigestAlgorithm.SHA256, whole);
             assertThrows(UploadChangedException.class, () -> storage.commitUpload(id, digestA, progress));
             assertTrue(storage.blobSize(digestA).isEmpty(), "A's digest must not name B's first part");
+        }
+    }
+    @Test
+    void anUploadCancelledWhileItIsCommittedLeavesNoPointerToMissingData() throws Exception {
+        // Instance A completes the multipart upload; before it writes the pointer, a DELETE of
+        // the upload on instance B (a client giving up on a slow PUT) removes the data.
+        byte[] content = random((int) PART + 500, 41);
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        String id = UUID.randomUUID().toString();
+        AtomicBoolean cancel = new AtomicBoolean();
+        ExecutionInterceptor cancelAfterComplete = new ExecutionInterceptor() {
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof CompleteMultipartUploadRequest && cancel.getAndSet(false)) {
+                    try {
+                        storage.deleteUpload(id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (Storage committing = new S3Storage(S3ProxyFixture.client(s3.endpoint(), cancelAfterComplete), null,
+                bucket, "/" + root + "/", PART, false, "STANDARD")) {
+            committing.createUpload(id);
+            UploadProgress at = committing.appendUpload(id, committing.uploadProgress(id),
+                    new ByteArrayInputStream(content));
+            cancel.set(true);
+            assertThrows(NotFoundException.class, () -> committing.commitUpload(id, digest, at));
+            assertTrue(storage.findBlob(digest).isEmpty(), "a pointer to deleted data would answer HEAD 200 forever");
         }
     }
 }
