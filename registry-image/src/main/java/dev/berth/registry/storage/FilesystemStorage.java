@@ -173,7 +173,7 @@ public final class FilesystemStorage implements Storage {
     public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
         long offset = at.size();
         FileChannel channel = openUpload(uploadId);
-        try (channel; FileLock lock = uploadLock(channel, offset)) {
+        try (channel; FileLock lock = uploadLock(uploadId, channel, offset)) {
             long size = channel.size();
             if (size != offset) {
                 throw new OffsetMismatchException(offset, size);
@@ -213,7 +213,7 @@ public final class FilesystemStorage implements Storage {
      * and a commit could move a file that is still growing. The chunk that finds the upload
      * busy is refused like an out-of-order one.
      */
-    private static FileLock uploadLock(FileChannel channel, long offset) throws IOException {
+    private FileLock uploadLock(String uploadId, FileChannel channel, long offset) throws IOException {
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -222,6 +222,13 @@ public final class FilesystemStorage implements Storage {
         }
         if (lock == null) {
             throw new OffsetMismatchException(offset, channel.size());
+        }
+        // A commit in another process may have moved this very file into place as a blob
+        // between our open and our lock: then the upload's path is gone, and the file is a blob
+        // that must not be written to.
+        if (Files.notExists(uploadData(uploadId))) {
+            lock.release();
+            throw new NotFoundException("upload " + uploadId);
         }
         return lock;
     }
@@ -239,7 +246,7 @@ public final class FilesystemStorage implements Storage {
     public void commitUpload(String uploadId, Digest digest, UploadProgress verified) throws IOException {
         Path data = uploadData(uploadId);
         FileChannel channel = openUpload(uploadId);
-        try (channel; FileLock lock = uploadLock(channel, verified.size())) {
+        try (channel; FileLock lock = uploadLock(uploadId, channel, verified.size())) {
             UploadProgress current = progress(channel.size());
             if (!current.equals(verified)) {
                 throw new UploadChangedException(uploadId, verified, current);

@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -40,6 +42,8 @@ public final class Uploads {
     private final Storage storage;
     private final RepositoryBlobs blobs;
     private final Clock clock;
+    /** Uploads the previous purge found without a record (see purgeOlderThan). */
+    private volatile Set<String> recordlessLastRun = Set.of();
 
     public Uploads(Storage storage, RepositoryBlobs blobs, Clock clock) {
         this.storage = storage;
@@ -143,14 +147,24 @@ public final class Uploads {
     public int purgeOlderThan(Duration maxAge) throws IOException {
         Instant cutoff = clock.instant().minus(maxAge);
         int purged = 0;
+        Set<String> withoutRecord = new HashSet<>();
         for (String id : storage.list(StoragePaths.UPLOADS)) {
             Optional<byte[]> bytes = storage.read(StoragePaths.uploadRecord(id));
-            boolean stale = bytes.isEmpty() || parse(id, bytes.get()).startedAt().isBefore(cutoff);
+            boolean stale;
+            if (bytes.isPresent()) {
+                stale = parse(id, bytes.get()).startedAt().isBefore(cutoff);
+            } else {
+                // Without a record there is no age to go by, and an upload being started right now
+                // has none yet either: purge it only when the previous run saw it without one too.
+                withoutRecord.add(id);
+                stale = recordlessLastRun.contains(id);
+            }
             if (stale) {
                 storage.deleteUpload(id);
                 purged++;
             }
         }
+        recordlessLastRun = withoutRecord;
         if (purged > 0) {
             LOG.info("purged {} upload(s) started before {}", purged, cutoff);
         }

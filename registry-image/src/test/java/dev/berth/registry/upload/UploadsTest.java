@@ -74,6 +74,18 @@ class UploadsTest {
         assertArrayEquals(bytes("real!"), storage.readBlob(real, 0, 5).readAllBytes());
     }
 
+    @Test
+    void anUploadWithoutARecordIsPurgedOnlyWhenTheNextRunStillFindsItSo() throws Exception {
+        // A crash between creating an upload and saving its record leaves one; an upload being
+        // started right now looks the same for a moment and must survive.
+        storage.createUpload("11111111-2222-3333-4444-555555555555");
+        assertEquals(0, uploads.purgeOlderThan(java.time.Duration.ofDays(7)));
+        assertEquals(0, storage.uploadSize("11111111-2222-3333-4444-555555555555"));
+        assertEquals(1, uploads.purgeOlderThan(java.time.Duration.ofDays(7)));
+        assertThrows(dev.berth.registry.storage.NotFoundException.class,
+                () -> storage.uploadSize("11111111-2222-3333-4444-555555555555"));
+    }
+
     private static InputStream stream(String text) {
         return new ByteArrayInputStream(bytes(text));
     }

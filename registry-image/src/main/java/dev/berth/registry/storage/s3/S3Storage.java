@@ -269,6 +269,7 @@ public final class S3Storage implements Storage {
 
         String multipartId = state.multipartId();
         boolean createdMultipart = false;
+        boolean savingState = false;
         List<String> parts = new ArrayList<>(state.parts());
         try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
             if (state.tailSize() > 0) {
@@ -309,13 +310,16 @@ public final class S3Storage implements Storage {
             }
             UploadState updated = new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null,
                     UUID.randomUUID().toString());
+            savingState = true;
             saveState(uploadId, updated); // the append takes effect here
             if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
                 deleteQuietly(root + state.tailKey());
             }
             return updated.progress();
         } catch (IOException | RuntimeException e) {
-            if (createdMultipart) {
+            // A failed state write may still have reached S3 (the answer was lost): then the new
+            // state names the multipart upload, so it must stay; the lifecycle rule ends it if not.
+            if (createdMultipart && !savingState) {
                 abortQuietly(uploadId, multipartId);
             }
             throw e;
@@ -464,8 +468,10 @@ public final class S3Storage implements Storage {
             s3.completeMultipartUpload(CompleteMultipartUploadRequest.builder().bucket(bucket).key(root + key)
                     .uploadId(state.multipartId()).multipartUpload(m -> m.parts(completed)).build());
         } catch (S3Exception e) {
-            if (e.statusCode() == 404 && exists(root + key)) {
-                return; // completed by a concurrent commit of this same upload
+            if (e.statusCode() == 404 && objectSize(root + key).filter(size -> size == state.size()).isPresent()) {
+                // Completed by a concurrent commit of this same upload. An object of another
+                // size is not that: an upload revived by a late append named other parts.
+                return;
             }
             if (e.statusCode() == 404) {
                 throw new NotFoundException("upload " + key);
@@ -595,12 +601,16 @@ public final class S3Storage implements Storage {
     }
 
     private boolean exists(String key) throws IOException {
+        return objectSize(key).isPresent();
+    }
+
+    /** The object's size, or empty if there is none. */
+    private Optional<Long> objectSize(String key) throws IOException {
         try {
-            s3.headObject(b -> b.bucket(bucket).key(key));
-            return true;
+            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
         } catch (S3Exception e) {
             if (e.statusCode() == 404) {
-                return false;
+                return Optional.empty();
             }
             throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
         } catch (SdkException e) {
