@@ -88,19 +88,17 @@ public final class Uploads {
     }
 
     /**
-     * Appends a chunk; all or nothing.
+     * Appends a chunk where the record says the upload ends; all or nothing.
      *
-     * @throws dev.berth.registry.storage.OffsetMismatchException if the chunk does not start at the current end
+     * @throws dev.berth.registry.storage.OffsetMismatchException if the upload no longer ends there
      */
-    public UploadRecord append(UploadRecord record, long offset, InputStream chunk)
-            throws IOException, UploadUnknownException {
-        Optional<ResumableDigest> hash = hashAt(record, offset);
+    public UploadRecord append(UploadRecord record, InputStream chunk) throws IOException, UploadUnknownException {
+        Optional<ResumableDigest> hash = record.hashState().flatMap(ResumableDigest::restore);
         HashingInputStream hashing = hash.map(h -> new HashingInputStream(chunk, h)).orElse(null);
         UploadProgress progress;
         try {
-            // The record's version: its hash state is of exactly those bytes.
-            progress = storage.appendUpload(record.id(), new UploadProgress(offset, record.progress().version()),
-                    hashing != null ? hashing : chunk);
+            // At the record's progress: its hash state is of exactly those bytes.
+            progress = storage.appendUpload(record.id(), record.progress(), hashing != null ? hashing : chunk);
             if (hashing != null) {
                 hashing.finishHashing();
             }
@@ -123,7 +121,7 @@ public final class Uploads {
      */
     public long complete(UploadRecord record, Digest expected, InputStream lastChunk)
             throws IOException, UploadUnknownException, DigestMismatchException {
-        UploadRecord appended = append(record, record.size(), lastChunk);
+        UploadRecord appended = append(record, lastChunk);
         try {
             Verified verified = digestOf(appended, expected.algorithm());
             if (!verified.digest().equals(expected)) {
@@ -169,13 +167,6 @@ public final class Uploads {
             LOG.info("purged {} upload(s) started before {}", purged, cutoff);
         }
         return purged;
-    }
-
-    private Optional<ResumableDigest> hashAt(UploadRecord record, long offset) {
-        if (offset != record.size()) {
-            return Optional.empty(); // the append will be refused anyway
-        }
-        return record.hashState().flatMap(ResumableDigest::restore);
     }
 
     /** A digest of the upload's data as it was at {@code progress}. */

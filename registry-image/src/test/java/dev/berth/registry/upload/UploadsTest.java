@@ -43,11 +43,11 @@ class UploadsTest {
     @Test
     void aRecordSavedForAnotherVersionOfTheDataIsNotTrusted() throws Exception {
         UploadRecord started = uploads.start("team/app");
-        uploads.append(started, 0, stream("real"));
+        uploads.append(started, stream("real"));
         // What a racing process leaves behind: a record of the same size whose hash state is of
         // other bytes, saved for a version the data no longer has.
         UploadRecord racer = uploads.start("team/app");
-        UploadRecord other = uploads.append(racer, 0, stream("fake"));
+        UploadRecord other = uploads.append(racer, stream("fake"));
         ObjectNode record = (ObjectNode) JSON.readTree(storage.read(StoragePaths.uploadRecord(other.id())).orElseThrow());
         record.put("version", "from-another-append");
         storage.write(StoragePaths.uploadRecord(started.id()), JSON.writeValueAsBytes(record));
@@ -64,7 +64,7 @@ class UploadsTest {
     @Test
     void aRecordForAnotherVersionStillCompletesWithTheRealDigest() throws Exception {
         UploadRecord started = uploads.start("team/app");
-        uploads.append(started, 0, stream("real"));
+        uploads.append(started, stream("real"));
         ObjectNode record = (ObjectNode) JSON.readTree(storage.read(StoragePaths.uploadRecord(started.id())).orElseThrow());
         record.put("version", "from-another-append");
         storage.write(StoragePaths.uploadRecord(started.id()), JSON.writeValueAsBytes(record));

@@ -146,7 +146,7 @@ public final class UploadHandler implements RouteHandler {
         InputStream body = chunkBody(exchange, record);
         UploadRecord updated;
         try {
-            updated = uploads.append(record, record.size(), body);
+            updated = uploads.append(record, body);
         } catch (OffsetMismatchException e) {
             throw outOfOrder(record, e.getMessage());
         } catch (DeclaredLengthInputStream.LengthMismatchException e) {

@@ -174,7 +174,7 @@ class S3StorageTest extends StorageContract {
         Catalog catalog = new Catalog(storage);
         Uploads uploads = new Uploads(storage, new RepositoryBlobs(storage, catalog), Clock.systemUTC());
         UploadRecord stale = uploads.start("purge/me");
-        uploads.append(stale, 0, new ByteArrayInputStream(random((int) (PART + 100), 14)));
+        uploads.append(stale, new ByteArrayInputStream(random((int) (PART + 100), 14)));
         assertEquals(1, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
 
         Uploads later = new Uploads(storage, new RepositoryBlobs(storage, catalog),
