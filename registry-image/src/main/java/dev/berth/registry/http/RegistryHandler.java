@@ -21,7 +21,6 @@ final class RegistryHandler extends Handler.Abstract {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryHandler.class);
     /** How much of a refused request's unread body is read away to keep the connection open. */
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
-    private static final String HEALTH_PATH = "/healthz";
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
 
@@ -68,7 +67,7 @@ final class RegistryHandler extends Handler.Abstract {
      * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
      */
     private void authenticate(Exchange exchange) {
-        if (authenticator.isEmpty() || exchange.path().equals(HEALTH_PATH)) {
+        if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
             return;
         }
         Optional<String> authorization = exchange.header("Authorization");

@@ -12,6 +12,9 @@ import java.util.regex.Pattern;
  */
 final class Router {
 
+    /** The health check's path, outside the API (and its authentication). */
+    static final String HEALTH_PATH = "/healthz";
+
     private record Route(Pattern pattern, RouteHandler handler) {}
 
     private final RouteHandler base;
@@ -44,7 +47,7 @@ final class Router {
             catalog.handle(exchange, "", "");
             return true;
         }
-        if (path.equals("/healthz")) {
+        if (path.equals(HEALTH_PATH)) {
             health.handle(exchange, "", "");
             return true;
         }

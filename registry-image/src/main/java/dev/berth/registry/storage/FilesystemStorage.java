@@ -174,13 +174,7 @@ public final class FilesystemStorage implements Storage {
         long offset = at.size();
         FileChannel channel = openUpload(uploadId);
         try (channel; FileLock lock = uploadLock(uploadId, channel, offset)) {
-            long size = channel.size();
-            if (size != offset) {
-                throw new OffsetMismatchException(offset, size);
-            }
-            if (!progress(size).equals(at)) {
-                throw new UploadChangedException(uploadId, at, progress(size));
-            }
+            progress(channel.size()).requireAppendAt(uploadId, at);
             channel.position(offset);
             try {
                 byte[] buffer = new byte[COPY_BUFFER];

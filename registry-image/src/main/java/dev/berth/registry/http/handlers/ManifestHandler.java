@@ -18,6 +18,7 @@ import dev.berth.registry.storage.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** {@code /v2/<name>/manifests/<tag or digest>}: GET, HEAD, PUT, DELETE. */
 public final class ManifestHandler implements RouteHandler {
@@ -34,14 +35,13 @@ public final class ManifestHandler implements RouteHandler {
     public void handle(Exchange exchange, String name, String reference) throws IOException {
         switch (exchange.method()) {
             case "GET", "HEAD" -> {
-                requireNameable(name, reference);
+                parseReference(reference, () -> unknown(name, reference));
                 get(exchange, name, reference);
             }
-            case "PUT" -> put(exchange, name, reference, parseReference(reference));
-            case "DELETE" -> {
-                requireNameable(name, reference);
-                delete(exchange, name, reference, parseReference(reference));
-            }
+            case "PUT" -> put(exchange, name, reference, parseReference(reference, () -> new RegistryException(
+                    ErrorCode.MANIFEST_INVALID, "'" + reference + "' is neither a digest nor a valid tag (up to 128"
+                            + " of [A-Za-z0-9_.-], not starting with '.' or '-')")));
+            case "DELETE" -> delete(exchange, name, reference, parseReference(reference, () -> unknown(name, reference)));
             default -> throw RouteHandler.unsupported(exchange, deleteEnabled ? "GET, HEAD, PUT, DELETE" : "GET, HEAD, PUT");
         }
     }
@@ -105,26 +105,17 @@ public final class ManifestHandler implements RouteHandler {
         exchange.send(202);
     }
 
-    /** A digest reference, or empty for a tag; anything else is a client error. */
     /**
-     * A malformed digest is the client's error (400 DIGEST_INVALID); a reference that is no tag
-     * can name no manifest: 404 as for any unknown tag, as registry:2 answers.
+     * A digest reference, or empty for a tag. A malformed digest is 400 DIGEST_INVALID; what is
+     * neither answers {@code invalidTag}: 404 where a manifest is looked up (no tag can name one,
+     * as registry:2 answers), 400 MANIFEST_INVALID where one is pushed.
      */
-    private static void requireNameable(String name, String reference) {
-        if (reference.contains(":")) {
-            Digests.require(reference);
-        } else if (!Tag.isValid(reference)) {
-            throw unknown(name, reference);
-        }
-    }
-
-    private static Optional<Digest> parseReference(String reference) {
+    private static Optional<Digest> parseReference(String reference, Supplier<RegistryException> invalidTag) {
         if (reference.contains(":")) {
             return Optional.of(Digests.require(reference));
         }
         if (!Tag.isValid(reference)) {
-            throw new RegistryException(ErrorCode.MANIFEST_INVALID, "'" + reference + "' is neither a digest nor a"
-                    + " valid tag (up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-')");
+            throw invalidTag.get();
         }
         return Optional.empty();
     }

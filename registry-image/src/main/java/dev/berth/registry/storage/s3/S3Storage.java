@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.NotFoundException;
-import dev.berth.registry.storage.OffsetMismatchException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
 import dev.berth.registry.storage.StoredBlob;
@@ -249,13 +248,7 @@ public final class S3Storage implements Storage {
     public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
         long offset = at.size();
         UploadState state = state(uploadId);
-        if (state.size() != offset) {
-            throw new OffsetMismatchException(offset, state.size());
-        }
-        if (!state.progress().equals(at)) {
-            // Same size, other bytes: a chunk of the same length went in through another process.
-            throw new UploadChangedException(uploadId, at, state.progress());
-        }
+        state.progress().requireAppendAt(uploadId, at);
         PushbackInputStream in = new PushbackInputStream(data, 1);
         int first = in.read();
         if (first < 0) {
