@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.testing.FreePort;
 import static dev.berth.registry.http.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -54,10 +55,7 @@ class Registry2ComparisonTest {
         String binary = findOnPath("docker-registry");
         assumeTrue(binary != null, "docker-registry (CNCF Distribution) is not on PATH: apt-get install docker-registry");
         referenceRoot = Files.createTempDirectory("berth-reference-");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
+        int port = FreePort.pick();
         Path config = referenceRoot.resolve("config.yml");
         Files.writeString(config, """
                 version: 0.1

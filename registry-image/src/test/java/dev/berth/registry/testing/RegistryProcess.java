@@ -3,8 +3,6 @@ package dev.berth.registry.testing;
 import dev.berth.registry.storage.s3.S3ProxyFixture;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,7 +50,7 @@ public final class RegistryProcess implements AutoCloseable {
      */
     public static RegistryProcess start(String name, Launch launch, Map<String, String> environment,
             List<String> jvmOptions, Path log) throws IOException {
-        int port = freePort();
+        int port = FreePort.pick();
         boolean ownsLog = log == null;
         Path output = ownsLog ? Files.createTempFile("berth-registry-" + name + "-", ".log") : log;
         List<String> command = new ArrayList<>();
@@ -145,12 +143,6 @@ public final class RegistryProcess implements AutoCloseable {
     private static String testClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 
     /** SIGTERM, then SIGKILL after 15 s. */

@@ -1,10 +1,9 @@
 package dev.berth.registry.storage.s3;
 
+import dev.berth.registry.testing.FreePort;
 import dev.berth.registry.config.RegistryConfig;
 import java.io.IOException;
 import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,7 +149,7 @@ public final class S3ProxyFixture {
     private static S3ProxyFixture start() throws Exception {
         Path dataDir = Files.createTempDirectory("berth-s3proxy-");
         Path blobs = Files.createDirectories(dataDir.resolve("blobs"));
-        int port = freePort();
+        int port = FreePort.pick();
         URI endpoint = URI.create("http://127.0.0.1:" + port);
         Path properties = dataDir.resolve("s3proxy.conf");
         Files.write(properties, List.of(
@@ -201,12 +200,6 @@ public final class S3ProxyFixture {
             return status > 0;
         } catch (IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
         }
     }
 
