@@ -40,7 +40,7 @@ final class S3ProxyProcess implements AutoCloseable {
                 "s3proxy.authorization=aws-v2-or-v4",
                 "s3proxy.identity=" + ACCESS_KEY,
                 "s3proxy.credential=" + SECRET_KEY,
-                // As in the registry half: the AWS SDK sends checksum headers S3Proxy 2.6 otherwise refuses.
+                // As in the registry half: the AWS SDK sends checksum headers S3Proxy has refused (2.6).
                 "s3proxy.ignore-unknown-headers=true",
                 "jclouds.provider=filesystem-nio2",
                 "jclouds.identity=" + ACCESS_KEY,

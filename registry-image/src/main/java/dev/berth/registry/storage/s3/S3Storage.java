@@ -89,6 +89,7 @@ public final class S3Storage implements Storage {
     private final StorageClass storageClass;
     /** Memory all uploads in flight may hold; beyond it parts are buffered in temporary files. */
     private final MemoryBudget memoryBudget = MemoryBudget.quarterOfHeap();
+    private final UploadStates states;
 
     /**
      * @param presigner for blob redirects; null for none
@@ -108,6 +109,7 @@ public final class S3Storage implements Storage {
         this.encryption = encrypt ? ServerSideEncryption.AES256 : null;
         this.storageClass = storageClass == null || storageClass.equalsIgnoreCase("NONE")
                 ? null : StorageClass.fromValue(storageClass);
+        this.states = new UploadStates(s3, bucket, root, encryption);
     }
 
     // ---- metadata ----
@@ -232,22 +234,19 @@ public final class S3Storage implements Storage {
 
     @Override
     public void createUpload(String uploadId) throws IOException {
-        String key = stateKey(uploadId);
-        if (exists(key)) {
-            throw new IOException("upload id collision: " + uploadId);
-        }
-        saveState(uploadId, UploadState.empty());
+        states.create(uploadId);
     }
 
     @Override
     public UploadProgress uploadProgress(String uploadId) throws IOException {
-        return state(uploadId).progress();
+        return states.open(uploadId).state().progress();
     }
 
     @Override
     public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
         long offset = at.size();
-        UploadState state = state(uploadId);
+        UploadStates.Stored stored = states.open(uploadId);
+        UploadState state = stored.state();
         state.progress().requireAppendAt(uploadId, at);
         PushbackInputStream in = new PushbackInputStream(data, 1);
         int first = in.read();
@@ -262,7 +261,7 @@ public final class S3Storage implements Storage {
 
         String multipartId = state.multipartId();
         boolean createdMultipart = false;
-        boolean savingState = false;
+        String tailKey = null;
         List<String> parts = new ArrayList<>(state.parts());
         try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
             if (state.tailSize() > 0) {
@@ -289,7 +288,6 @@ public final class S3Storage implements Storage {
                 buffer.reset();
             }
             long size = offset + received;
-            String tailKey = null;
             String tailPartEtag = null;
             long tailSize = buffer.size();
             if (tailSize > 0) {
@@ -301,34 +299,44 @@ public final class S3Storage implements Storage {
                     tailPartEtag = uploadPart(uploadId, multipartId, parts.size() + 1, buffer);
                 }
             }
-            UploadState updated = new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null,
+            UploadState updated = UploadState.appended(size, multipartId, parts, tailKey, tailSize, tailPartEtag,
                     UUID.randomUUID().toString());
-            savingState = true;
-            saveState(uploadId, updated); // the append takes effect here
+            states.replace(uploadId, stored, updated); // the append takes effect here, or not at all
             if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
                 deleteQuietly(root + state.tailKey());
             }
             return updated.progress();
-        } catch (IOException | RuntimeException e) {
-            // A failed state write may still have reached S3 (the answer was lost): then the new
-            // state names the multipart upload, so it must stay; the lifecycle rule ends it if not.
-            if (createdMultipart && !savingState) {
+        } catch (ConcurrentChangeException | NotFoundException e) {
+            // Certainly not saved: a commit, cancel or other append ended or replaced the state
+            // first. What this append wrote is named by no state; a part it overwrote in a shared
+            // multipart upload makes the winner's commit fail cleanly (S3 checks every ETag).
+            // (Any other failure of the state write may still have reached S3: then the new state
+            // names the multipart upload and the tail, so they stay; the purge ends them if not.)
+            if (tailKey != null) {
+                deleteQuietly(root + tailKey);
+            }
+            if (createdMultipart) {
                 abortQuietly(uploadId, multipartId);
             }
-            throw e;
+            throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
         }
     }
 
     @Override
     public InputStream readUpload(String uploadId) throws IOException {
-        UploadState state = state(uploadId);
+        UploadStates.Stored stored = states.open(uploadId);
+        UploadState state = stored.state();
         String sealed = state.sealedKey();
         if (sealed == null) {
             // Only when no saved hash state could be used (another digest algorithm, or a
             // process died between appending and saving the upload record).
             LOG.info("upload {} read back for hashing: {} bytes", uploadId, state.size());
             sealed = completeData(uploadId, state);
-            saveState(uploadId, state.sealedAs(sealed));
+            try {
+                states.replace(uploadId, stored, state.sealedAs(sealed));
+            } catch (ConcurrentChangeException e) {
+                throw states.lostRace(uploadId, e);
+            }
         }
         String key = root + sealed;
         if (state.size() == 0) {
@@ -340,29 +348,36 @@ public final class S3Storage implements Storage {
     @Override
     public void commitUpload(String uploadId, Digest digest, UploadProgress verified) throws IOException {
         long started = System.nanoTime();
-        UploadState state = state(uploadId);
+        UploadStates.Stored stored = states.open(uploadId);
+        UploadState state = stored.state();
         if (!state.progress().equals(verified)) {
             throw new UploadChangedException(uploadId, verified, state.progress());
         }
-        // From here on, S3 itself guards the data: completing the multipart upload checks every
-        // part's ETag against this state, so a part overwritten by a racing append fails it.
+        // Completing the multipart upload checks every part's ETag against this state, so a
+        // part overwritten by a racing append fails it.
         long completing = System.nanoTime();
         String dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
         long completed = System.nanoTime();
-        // From here the upload is gone for everyone else (a concurrent purge leaves its data alone).
-        deleteQuietly(stateKey(uploadId));
+        try {
+            // From here the upload is over for everyone else: a racing append, cancel or purge
+            // fails to replace this state, and so deletes nothing this commit keeps.
+            states.replace(uploadId, stored, state.committedAs(digest.toString(), dataKey));
+        } catch (ConcurrentChangeException | NotFoundException e) {
+            Optional<UploadState> now = states.read(uploadId).map(UploadStates.Stored::state);
+            boolean committedByOther = now.isPresent()
+                    ? digest.toString().equals(now.get().committedAs())
+                    : pointer(digest).isPresent();
+            if (committedByOther) {
+                return; // a concurrent commit of this same upload did it (and cleans up)
+            }
+            throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
+        }
         Optional<Pointer> existing = pointer(digest);
         if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && exists(root + existing.get().dataKey())) {
             // Already committed by an earlier upload: keep that one, drop these bytes.
             deletePrefix(root + "blobdata/" + uploadId + "/", null);
         } else {
             writePointer(digest, new Pointer(dataKey, state.size()));
-            if (!exists(root + dataKey)) {
-                // A cancel or purge on another instance read the state before we deleted it and
-                // removed the data: take the pointer back rather than name nothing.
-                deleteQuietly(pointerKey(digest));
-                throw new NotFoundException("upload " + uploadId + " was cancelled while it was being committed");
-            }
             deletePrefix(root + "blobdata/" + uploadId + "/", root + dataKey); // old tails
         }
         deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
@@ -373,12 +388,27 @@ public final class S3Storage implements Storage {
 
     @Override
     public void deleteUpload(String uploadId) throws IOException {
-        Optional<UploadState> state = readState(uploadId);
-        if (state.isPresent()) {
-            if (state.get().multipartId() != null) {
-                abortQuietly(uploadId, state.get().multipartId());
+        Optional<UploadStates.Stored> stored = states.read(uploadId);
+        for (int attempt = 1; stored.isPresent() && stored.get().state().isOpen(); attempt++) {
+            try {
+                // First end the upload, so that no request in flight can revive it or commit it.
+                states.replace(uploadId, stored.get(), stored.get().state().cancelled());
+                break;
+            } catch (ConcurrentChangeException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                stored = states.read(uploadId);
+            } catch (NotFoundException e) {
+                stored = Optional.empty();
             }
-            // Only while the state exists is blobdata/<id>/ this upload's: once committed it is a blob's.
+        }
+        if (stored.isPresent() && stored.get().state().phase() != UploadState.Phase.COMMITTED) {
+            UploadState state = stored.get().state();
+            if (state.multipartId() != null) {
+                abortQuietly(uploadId, state.multipartId());
+            }
+            // Only while the upload is not committed is blobdata/<id>/ this upload's: then it is a blob's.
             deletePrefix(root + "blobdata/" + uploadId + "/", null);
         }
         deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
@@ -508,8 +538,16 @@ public final class S3Storage implements Storage {
         String key = root + "blobdata/" + uploadId + "/data";
         long length = buffer.size();
         RequestBody body = buffer.body();
-        return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(multipartId).partNumber(number)
-                .contentLength(length), body).eTag());
+        try {
+            return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(multipartId).partNumber(number)
+                    .contentLength(length), body).eTag());
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
+                // NoSuchUpload: a concurrent commit completed the multipart upload, or a cancel aborted it.
+                throw new ConcurrentChangeException(uploadId);
+            }
+            throw e;
+        }
     }
 
     private void abortQuietly(String uploadId, String multipartId) {
@@ -524,23 +562,6 @@ public final class S3Storage implements Storage {
         } catch (SdkException e) {
             LOG.warn("could not abort multipart upload of {}: {}", key, e.getMessage());
         }
-    }
-
-    private UploadState state(String uploadId) throws IOException {
-        return readState(uploadId).orElseThrow(() -> new NotFoundException("upload " + uploadId));
-    }
-
-    private Optional<UploadState> readState(String uploadId) throws IOException {
-        Optional<byte[]> bytes = getBytes(stateKey(uploadId));
-        return bytes.isEmpty() ? Optional.empty() : Optional.of(UploadState.fromJson(bytes.get()));
-    }
-
-    private void saveState(String uploadId, UploadState state) throws IOException {
-        put(stateKey(uploadId), state.toJson(), false);
-    }
-
-    private String stateKey(String uploadId) {
-        return key(StoragePaths.UPLOADS + "/" + uploadId + "/s3state");
     }
 
     // ---- blob pointers ----

@@ -32,6 +32,10 @@ import java.util.List;
  *     object holding all its bytes; no more data can be appended then
  * @param version new with every append (sealing keeps it): two appends racing from different
  *     processes may both reach S3, and the version tells which one the state describes
+ * @param phase whether the upload still takes requests; a commit or a cancel ends it by
+ *     replacing the state (compare-and-swap), so that a request that read the open state and is
+ *     still in flight fails when it tries to replace it in turn
+ * @param committedAs once committed: the digest the bytes (in {@code sealedKey}) became
  */
 record UploadState(
         long size,
@@ -41,7 +45,11 @@ record UploadState(
         long tailSize,
         String tailPartEtag,
         String sealedKey,
-        String version) {
+        String version,
+        Phase phase,
+        String committedAs) {
+
+    enum Phase { OPEN, COMMITTED, CANCELLED }
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,7 +58,18 @@ record UploadState(
     }
 
     static UploadState empty() {
-        return new UploadState(0, null, List.of(), null, 0, null, null, "0");
+        return new UploadState(0, null, List.of(), null, 0, null, null, "0", Phase.OPEN, null);
+    }
+
+    /** The state after an append that brought the upload to {@code size}. */
+    static UploadState appended(long size, String multipartId, List<String> parts, String tailKey, long tailSize,
+            String tailPartEtag, String version) {
+        return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null, version, Phase.OPEN,
+                null);
+    }
+
+    boolean isOpen() {
+        return phase == Phase.OPEN;
     }
 
     UploadProgress progress() {
@@ -59,7 +78,19 @@ record UploadState(
 
     /** The same bytes, now all in the object {@code key}. */
     UploadState sealedAs(String key) {
-        return new UploadState(size, null, List.of(), null, 0, null, key, version);
+        return new UploadState(size, null, List.of(), null, 0, null, key, version, Phase.OPEN, null);
+    }
+
+    /** Ended as the blob {@code digest}, whose bytes are the object {@code dataKey}. */
+    UploadState committedAs(String digest, String dataKey) {
+        return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, dataKey, version,
+                Phase.COMMITTED, digest);
+    }
+
+    /** Ended by a cancel (or the purge): its objects are about to be removed. */
+    UploadState cancelled() {
+        return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, sealedKey, version,
+                Phase.CANCELLED, null);
     }
 
     byte[] toJson() throws IOException {
@@ -81,6 +112,10 @@ record UploadState(
             node.put("sealedKey", sealedKey);
         }
         node.put("version", version);
+        node.put("phase", phase.name());
+        if (committedAs != null) {
+            node.put("committedAs", committedAs);
+        }
         return JSON.writeValueAsBytes(node);
     }
 
@@ -99,7 +134,9 @@ record UploadState(
                 node.path("tailSize").asLong(0),
                 text(node, "tailPartEtag"),
                 text(node, "sealedKey"),
-                node.path("version").asText(""));
+                node.path("version").asText(""),
+                Phase.valueOf(node.path("phase").asText(Phase.OPEN.name())),
+                text(node, "committedAs"));
     }
 
     private static String text(JsonNode node, String field) {

@@ -158,7 +158,7 @@ public final class S3ProxyFixture {
                 "s3proxy.identity=" + ACCESS_KEY,
                 "s3proxy.credential=" + SECRET_KEY,
                 // The SDK sends x-amz-checksum-crc32 with DeleteObjects (beside Content-MD5), a header
-                // S3Proxy 2.6 refuses with 501 unless told to ignore what it does not know.
+                // S3Proxy has refused with 501 (2.6) unless told to ignore headers it does not know.
                 "s3proxy.ignore-unknown-headers=true",
                 "jclouds.provider=filesystem-nio2",
                 "jclouds.identity=" + ACCESS_KEY,

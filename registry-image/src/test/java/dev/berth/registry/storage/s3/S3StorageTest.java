@@ -191,19 +191,18 @@ class S3StorageTest extends StorageContract {
         assertEquals(1, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/a/b")).keyCount());
     }
     @Test
-    void twoProcessesAppendingAtTheSameOffsetCannotCommitMixedBytes() throws Exception {
+    void ofTwoProcessesAppendingAtTheSameOffsetOnlyTheFirstToSaveItsStateWins() throws Exception {
         // After a first part, process A streams one more part and a bit. Once its part 2 is in
         // S3 and its tail is still arriving, process B appends other bytes at the same offset
-        // (it read the state before A saved), overwriting part 2 of the same multipart upload.
-        // A saves its state last, naming its own part 2.
+        // (it read the state before A saved), overwriting A's part 2 of the same multipart
+        // upload, and saves first. A's tail part then overwrites B's; A's save is refused.
         byte[] first = random((int) PART, 30);
         byte[] a = random((int) PART + 1000, 31);
         byte[] b = random((int) PART + 1000, 32);
         String id = UUID.randomUUID().toString();
         storage.createUpload(id);
         UploadProgress afterFirst = append(id, 0, new ByteArrayInputStream(first));
-        try (Storage other = new S3Storage(S3ProxyFixture.client(s3.endpoint()), null, bucket, "/" + root + "/",
-                PART, false, "STANDARD")) {
+        try (Storage other = otherInstance()) {
             InputStream racing = new ByteArrayInputStream(a) {
                 private boolean raced;
 
@@ -220,16 +219,157 @@ class S3StorageTest extends StorageContract {
                     return super.read(buffer, offset, length);
                 }
             };
-            UploadProgress progress = storage.appendUpload(id, afterFirst, racing);
-            assertEquals(PART + a.length, progress.size());
+            assertThrows(UploadChangedException.class, () -> storage.appendUpload(id, afterFirst, racing));
 
-            byte[] whole = java.util.Arrays.copyOf(first, first.length + a.length);
-            System.arraycopy(a, 0, whole, first.length, a.length);
-            Digest digestA = Digest.compute(DigestAlgorithm.SHA256, whole);
-            assertThrows(UploadChangedException.class, () -> storage.commitUpload(id, digestA, progress));
-            assertTrue(storage.blobSize(digestA).isEmpty(), "A's digest must not name B's first part");
+            byte[] whole = concat(first, b);
+            Digest digestB = Digest.compute(DigestAlgorithm.SHA256, whole);
+            storage.commitUpload(id, digestB, storage.uploadProgress(id));
+            assertArrayEquals(whole, readAll(storage.readBlob(digestB, 0, whole.length)),
+                    "B's commit re-uploads its tail part from its tail object");
+            assertTrue(storage.findBlob(Digest.compute(DigestAlgorithm.SHA256, concat(first, a))).isEmpty());
         }
     }
+
+    @Test
+    void aChunkInFlightWhileItsSmallUploadIsCommittedElsewhereChangesNothing() throws Exception {
+        // The blob is smaller than a part, so its only object (the tail) becomes the blob. A
+        // late chunk on another instance read the state before the commit and saves after it.
+        byte[] content = random(100_000, 50);
+        assertALateChunkLosesToTheCommit(content);
+    }
+
+    @Test
+    void aChunkInFlightWhileItsMultipartUploadIsCommittedElsewhereChangesNothing() throws Exception {
+        // The late chunk also overwrites the tail's part before the commit completes the
+        // multipart upload: the commit notices (ETag) and uploads the tail part again.
+        byte[] content = random((int) PART + 1000, 51);
+        assertALateChunkLosesToTheCommit(content);
+    }
+
+    private void assertALateChunkLosesToTheCommit(byte[] content) throws Exception {
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress committed = append(id, 0, new ByteArrayInputStream(content));
+        AtomicBoolean commitNow = new AtomicBoolean(true);
+        ExecutionInterceptor commitBeforeStateWrite = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put && put.key().endsWith("/s3state")
+                        && commitNow.getAndSet(false)) {
+                    try {
+                        storage.commitUpload(id, digest, committed);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (Storage late = otherInstance(commitBeforeStateWrite)) {
+            assertThrows(NotFoundException.class,
+                    () -> late.appendUpload(id, committed, new ByteArrayInputStream(random(1000, 52))));
+        }
+        assertFalse(commitNow.get(), "the commit ran while the chunk was in flight");
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        assertThrows(NotFoundException.class, () -> storage.uploadProgress(id), "the upload stays ended");
+        storage.deleteUpload(id); // as the purge would, had the chunk revived the upload
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        assertEquals(List.of("blobdata/" + id + "/", "blobs/"), topLevelAndUploadKeys(id));
+        assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
+    }
+
+    @Test
+    void twoInstancesCommittingTheSameUploadBothSucceed() throws Exception {
+        byte[] content = random((int) PART + 2000, 53);
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress at = append(id, 0, new ByteArrayInputStream(content));
+        AtomicBoolean otherCommits = new AtomicBoolean(true);
+        ExecutionInterceptor commitAlsoAfterComplete = new ExecutionInterceptor() {
+            @Override
+            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof CompleteMultipartUploadRequest && otherCommits.getAndSet(false)) {
+                    try {
+                        storage.commitUpload(id, digest, at);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (Storage first = otherInstance(commitAlsoAfterComplete)) {
+            first.commitUpload(id, digest, at);
+        }
+        assertFalse(otherCommits.get());
+        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
+        assertEquals(List.of("blobdata/" + id + "/", "blobs/"), topLevelAndUploadKeys(id));
+    }
+
+    @Test
+    void aCancelRacingAChunkEndsTheUploadForGood() throws Exception {
+        // The chunk read the state before the cancel; its state write comes after it.
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        UploadProgress at = append(id, 0, new ByteArrayInputStream(random((int) PART + 10, 54)));
+        AtomicBoolean cancelNow = new AtomicBoolean(true);
+        ExecutionInterceptor cancelBeforeStateWrite = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof PutObjectRequest put && put.key().endsWith("/s3state")
+                        && cancelNow.getAndSet(false)) {
+                    try {
+                        storage.deleteUpload(id);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            }
+        };
+        try (Storage late = otherInstance(cancelBeforeStateWrite)) {
+            assertThrows(IOException.class,
+                    () -> late.appendUpload(id, at, new ByteArrayInputStream(random((int) PART, 55))));
+        }
+        assertThrows(NotFoundException.class, () -> storage.uploadProgress(id));
+        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/" + id)).keyCount());
+        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/blobdata/" + id)).keyCount());
+        assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
+    }
+
+    @Test
+    void anUploadIdIsNeverCreatedTwice() throws Exception {
+        String id = UUID.randomUUID().toString();
+        storage.createUpload(id);
+        append(id, 0, new ByteArrayInputStream(bytes("kept")));
+        assertThrows(IOException.class, () -> storage.createUpload(id));
+        assertEquals(4, storage.uploadSize(id));
+    }
+
+    /** Another registry process on the same bucket and root. */
+    private Storage otherInstance(ExecutionInterceptor... interceptors) {
+        return new S3Storage(S3ProxyFixture.client(s3.endpoint(), interceptors), null, bucket, "/" + root + "/",
+                PART, false, "STANDARD");
+    }
+
+    /** The first level below the root, plus anything left under uploads/ or of this upload's data. */
+    private List<String> topLevelAndUploadKeys(String id) {
+        List<String> keys = new ArrayList<>();
+        s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/").delimiter("/")).commonPrefixes()
+                .forEach(p -> keys.add(p.prefix().substring(root.length() + 1)));
+        s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/")).contents()
+                .forEach(o -> keys.add(o.key().substring(root.length() + 1)));
+        long dataObjects = s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/blobdata/" + id + "/"))
+                .keyCount();
+        assertEquals(1, dataObjects, "only the blob's data object is left of the upload");
+        return keys.stream().map(k -> k.startsWith("blobdata/") ? "blobdata/" + id + "/" : k).distinct().toList();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] whole = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, whole, a.length, b.length);
+        return whole;
+    }
+
     @Test
     void anUploadCancelledWhileItIsCommittedLeavesNoPointerToMissingData() throws Exception {
         // Instance A completes the multipart upload; before it writes the pointer, a DELETE of
@@ -250,8 +390,7 @@ class S3StorageTest extends StorageContract {
                 }
             }
         };
-        try (Storage committing = new S3Storage(S3ProxyFixture.client(s3.endpoint(), cancelAfterComplete), null,
-                bucket, "/" + root + "/", PART, false, "STANDARD")) {
+        try (Storage committing = otherInstance(cancelAfterComplete)) {
             committing.createUpload(id);
             UploadProgress at = committing.appendUpload(id, committing.uploadProgress(id),
                     new ByteArrayInputStream(content));

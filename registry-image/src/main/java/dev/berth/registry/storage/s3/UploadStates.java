@@ -1,0 +1,120 @@
+package dev.berth.registry.storage.s3;
+
+import dev.berth.registry.storage.NotFoundException;
+import dev.berth.registry.storage.StoragePaths;
+import java.io.IOException;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+
+/**
+ * The {@code uploads/<id>/s3state} objects. S3 has no locks, so every change of an upload's
+ * state is a compare-and-swap: S3's conditional writes ({@code If-Match} on the ETag that was
+ * read, {@code If-None-Match: *} to create) let exactly one of several racing requests replace a
+ * given state, and the others learn that they lost instead of overwriting the winner.
+ */
+final class UploadStates {
+
+    /** A state as read, with the ETag a replacement must match. */
+    record Stored(UploadState state, String etag) {}
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String root;
+    private final ServerSideEncryption encryption;
+
+    UploadStates(S3Client s3, String bucket, String root, ServerSideEncryption encryption) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.root = root;
+        this.encryption = encryption;
+    }
+
+    String key(String uploadId) {
+        return root + StoragePaths.UPLOADS + "/" + uploadId + "/s3state";
+    }
+
+    Optional<Stored> read(String uploadId) throws IOException {
+        String key = key(uploadId);
+        try {
+            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            return Optional.of(new Stored(UploadState.fromJson(object.asByteArray()), object.response().eTag()));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The state of an upload that still takes requests. @throws NotFoundException otherwise */
+    Stored open(String uploadId) throws IOException {
+        return read(uploadId).filter(s -> s.state().isOpen())
+                .orElseThrow(() -> new NotFoundException("upload " + uploadId));
+    }
+
+    /** Stores the first state of a new upload. @throws IOException if the id is taken */
+    void create(String uploadId) throws IOException {
+        try {
+            put(uploadId, null, UploadState.empty());
+        } catch (ConcurrentChangeException e) {
+            throw new IOException("upload id collision: " + uploadId);
+        }
+    }
+
+    /**
+     * Replaces {@code expected} by {@code next}, unless another request replaced it first.
+     *
+     * @throws ConcurrentChangeException if the state is no longer {@code expected}
+     * @throws NotFoundException if the upload's state is gone (committed and cleaned up, or cancelled)
+     * @throws IOException on any other failure, after which the write may or may not have happened
+     */
+    void replace(String uploadId, Stored expected, UploadState next) throws IOException {
+        put(uploadId, expected.etag(), next);
+    }
+
+    /**
+     * What became of an upload whose state this request failed to replace: the exception that
+     * tells the client, {@code NotFoundException} when the upload is over.
+     */
+    IOException lostRace(String uploadId, ConcurrentChangeException lost) throws IOException {
+        Optional<Stored> now = read(uploadId);
+        if (now.isEmpty() || !now.get().state().isOpen()) {
+            return new NotFoundException("upload " + uploadId);
+        }
+        return lost;
+    }
+
+    private void put(String uploadId, String ifMatch, UploadState state) throws IOException {
+        String key = key(uploadId);
+        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
+                .contentType("application/json").serverSideEncryption(encryption);
+        if (ifMatch == null) {
+            request.ifNoneMatch("*");
+        } else {
+            request.ifMatch(ifMatch);
+        }
+        try {
+            s3.putObject(request.build(), RequestBody.fromBytes(state.toJson()));
+        } catch (S3Exception e) {
+            // 412: the condition failed; 409: S3 saw a concurrent conditional write of the key.
+            if (e.statusCode() == 412 || e.statusCode() == 409) {
+                throw new ConcurrentChangeException(uploadId);
+            }
+            if (e.statusCode() == 404) {
+                throw new NotFoundException("upload " + uploadId);
+            }
+            throw new IOException("S3 PUT " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 PUT " + key + ": " + e.getMessage(), e);
+        }
+    }
+}
