@@ -271,6 +271,10 @@ public final class S3Storage implements Storage {
             while (true) {
                 int number = parts.size() + 1;
                 if (number > PartSizes.MAX_PARTS) {
+                    int next = in.read();
+                    if (next < 0) {
+                        break; // exactly the capacity, with a full last part
+                    }
                     throw new IOException("upload " + uploadId + " is larger than the " + partSizes.capacity()
                             + " bytes an S3 multipart upload with storage.s3.chunksize " + partSizes.sizeOf(1)
                             + " can hold");
