@@ -17,7 +17,7 @@ public final class App {
 
     public static void main(String[] args) {
         software.amazon.awscdk.App app = new software.amazon.awscdk.App();
-        Settings settings = Settings.from(app.getNode()::tryGetContext);
+        Settings settings = Settings.fromContext(app.getNode());
         new RegistryStack(app, RegistryStack.STACK_NAME, stackProps(settings), settings,
                 projectRoot().resolve("registry-image"));
         Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());

@@ -112,6 +112,12 @@ public class RegistryStack extends Stack {
                 .description("Where the registry answers")
                 .value(scheme + host)
                 .build();
+        CfnOutput.Builder.create(this, "LoadBalancerDnsName")
+                .description(settings.hasDomain() && !settings.hasHostedZone()
+                        ? "Point a DNS record (CNAME or alias) for " + settings.domainName() + " here"
+                        : "The load balancer's own DNS name")
+                .value(registry.loadBalancer().getLoadBalancerDnsName())
+                .build();
         CfnOutput.Builder.create(this, "BucketName")
                 .description("The S3 bucket holding every image (retained if the stack is deleted)")
                 .value(images.bucket().getBucketName())

@@ -1,11 +1,15 @@
 package dev.berth.cdk;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+
+import software.constructs.Node;
 
 /**
  * Every knob of the stack, read from CDK context: defaults live in cdk.json, overrides come
@@ -58,6 +62,57 @@ public record Settings(
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern CIDR = Pattern.compile(
             "(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
+
+    /** The context keys this app reads; cdk.json holds a default for each. */
+    public static final List<String> KEYS = List.of("region", "domainName", "hostedZoneId", "hostedZoneName",
+            "certificateArn", "instanceType", "minHosts", "maxHosts", "desiredTasks", "natMode",
+            "existingBucketName", "logRetentionDays", "allowedClientCidrs");
+
+    /**
+     * Context keys spelled like ours (CDK's own keys carry ':', '/', '@' or '-'): one that is not
+     * in {@link #KEYS} is a typo, which would otherwise be ignored silently.
+     */
+    private static final Pattern SETTING_LIKE = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+
+    /** Reads and validates every setting of the app's context, refusing misspelled keys. */
+    public static Settings fromContext(Node node) {
+        if (node.getAllContext() instanceof Map<?, ?> all) {
+            rejectUnknownKeys(all.keySet().stream().map(String::valueOf).toList());
+        }
+        return from(node::tryGetContext);
+    }
+
+    static void rejectUnknownKeys(Collection<String> keys) {
+        for (String key : keys) {
+            if (SETTING_LIKE.matcher(key).matches() && !KEYS.contains(key)) {
+                String suggestion = KEYS.stream().filter(k -> editDistance(k.toLowerCase(Locale.ROOT),
+                        key.toLowerCase(Locale.ROOT)) <= 2).findFirst().map(k -> " Did you mean '" + k + "'?")
+                        .orElse("");
+                throw new IllegalArgumentException("Unknown setting '" + key + "'." + suggestion + " Settings are: "
+                        + String.join(", ", KEYS) + ".");
+            }
+        }
+    }
+
+    /** Levenshtein distance, for suggesting the setting a typo meant. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
 
     /** Reads and validates every setting; {@code context} is usually {@code node::tryGetContext}. */
     public static Settings from(Function<String, Object> context) {

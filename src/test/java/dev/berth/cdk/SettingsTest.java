@@ -114,6 +114,22 @@ class SettingsTest {
     }
 
     @Test
+    void aMisspelledSettingFailsTheSynthNamingTheKeyItMeant() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.fresh(Map.of("desiredtask", "4")));
+        assertTrue(e.getMessage().contains("Unknown setting 'desiredtask'"), e.getMessage());
+        assertTrue(e.getMessage().contains("Did you mean 'desiredTasks'?"), e.getMessage());
+    }
+
+    @Test
+    void cdkOwnContextKeysAreNotSettingTypos() {
+        Settings.rejectUnknownKeys(List.of("@aws-cdk/core:newStyleStackSynthesis", "aws:cdk:enable-path-metadata",
+                "acknowledged-issue-numbers", "availability-zones:account=123456789012:region=us-east-1"));
+        var e = assertThrows(IllegalArgumentException.class, () -> Settings.rejectUnknownKeys(List.of("vpcCidr")));
+        assertFalse(e.getMessage().contains("Did you mean"), e.getMessage());
+        assertTrue(e.getMessage().contains("Settings are: region, domainName"), e.getMessage());
+    }
+
+    @Test
     void badValueFailsTheSynthBeforeAnyResourceIsMade() {
         var e = assertThrows(IllegalArgumentException.class, () -> Synth.fresh(Map.of("natMode", "sometimes")));
         assertTrue(e.getMessage().contains("'natMode'"), e.getMessage());

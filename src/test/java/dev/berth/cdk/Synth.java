@@ -47,7 +47,7 @@ public record Synth(App app, RegistryStack stack, Template template) {
         Map<String, Object> context = cdkJsonContext();
         context.putAll(overrides);
         App app = new App(AppProps.builder().context(context).analyticsReporting(false).build());
-        Settings settings = Settings.from(app.getNode()::tryGetContext);
+        Settings settings = Settings.fromContext(app.getNode());
         StackProps props = StackProps.builder()
                 .stackName(RegistryStack.STACK_NAME)
                 .env(Environment.builder().region(REGION).build())

@@ -99,5 +99,15 @@ class DnsTest {
         cert.hasResourceProperties("AWS::ElasticLoadBalancingV2::Listener", Map.of(
                 "Protocol", "HTTPS", "Certificates", List.of(Map.of("CertificateArn", Scenarios.CERT_ARN))));
         cert.hasOutput("RegistryUrl", Map.of("Value", "https://" + Scenarios.DOMAIN));
+        // Without a zone the DNS record is the deployer's to make: the output names its target.
+        Map<String, Object> target = cert.findOutputs("LoadBalancerDnsName", Map.of());
+        assertEquals(1, target.size());
+        assertEquals(Map.of("Fn::GetAtt", List.of(loadBalancerId(cert), "DNSName")),
+                at(target.get("LoadBalancerDnsName"), "Value"));
+        assertTrue(at(target.get("LoadBalancerDnsName"), "Description").toString().contains(Scenarios.DOMAIN));
+    }
+
+    private static String loadBalancerId(Template template) {
+        return template.findResources("AWS::ElasticLoadBalancingV2::LoadBalancer", Map.of()).keySet().iterator().next();
     }
 }
