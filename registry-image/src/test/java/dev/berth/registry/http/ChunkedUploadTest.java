@@ -27,6 +27,10 @@ class ChunkedUploadTest {
     private String status(String location) {
         RegistryClient.Response r = client.get(location);
         assertEquals(204, r.status(), r::toString);
+        RegistryClient.Response head = client.head(location);
+        assertEquals(204, head.status(), head::toString);
+        assertEquals(r.requireHeader("Range"), head.requireHeader("Range"), "HEAD answers as GET does");
+        assertEquals(r.requireHeader("Docker-Upload-UUID"), head.requireHeader("Docker-Upload-UUID"));
         return r.requireHeader("Range");
     }
 

@@ -52,7 +52,8 @@ public final class UploadHandler implements RouteHandler {
                 start(exchange, name);
                 return;
             }
-            if (exchange.method().equals("GET")) {
+            if (exchange.method().equals("GET") || exchange.method().equals("HEAD")) {
+                // HEAD as registry:2 answers it: the same status, which has no body anyway.
                 status(exchange, find(exchange, name, id));
                 return;
             }
@@ -68,7 +69,7 @@ public final class UploadHandler implements RouteHandler {
                         uploads.cancel(find(exchange, name, id));
                         exchange.send(204);
                     }
-                    default -> throw RouteHandler.unsupported(exchange, "GET, PATCH, PUT, DELETE");
+                    default -> throw RouteHandler.unsupported(exchange, "GET, HEAD, PATCH, PUT, DELETE");
                 }
             } finally {
                 unlockUpload(id, lock);
