@@ -291,6 +291,13 @@ public class RegistryService extends Construct {
      * own idle timeout (960 s, RegistryServer) must stay longer, or the ALB answers some requests 502.
      */
     public static final Duration IDLE_TIMEOUT = Duration.seconds(900);
+    /**
+     * When a task leaves (deployment, scale-in), requests in flight (a push of a large layer is
+     * one long request) get this long twice over: first the ALB drains the target (it finishes
+     * at once when nothing is in flight), then the registry drains after SIGTERM
+     * (http.draintimeout), and ECS kills it 10 s later.
+     */
+    static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(110);
 
     /** Docker's dynamic host ports (bridge mode, hostPort 0). */
     public static final Port HOST_PORTS = Port.tcpRange(32768, 65535);
@@ -404,6 +411,8 @@ public class RegistryService extends Construct {
                         .memoryLimitMiB(1024)
                         .environment(registryEnvironment(props.bucket()))
                         .secrets(registrySecrets(httpSecret))
+                        // SIGKILL only after the registry had its drain time (ECS allows 120 s at most).
+                        .stopTimeout(Duration.seconds(DRAIN_TIMEOUT.toSeconds() + 10))
                         .portMappings(List.of(PortMapping.builder()
                                 .containerPort(CONTAINER_PORT)
                                 .hostPort(0)
@@ -448,6 +457,7 @@ public class RegistryService extends Construct {
     public static SortedMap<String, String> registryEnvironment(String bucketName, String region) {
         SortedMap<String, String> env = new TreeMap<>();
         env.put("REGISTRY_HTTP_ADDR", ":" + CONTAINER_PORT);
+        env.put("REGISTRY_HTTP_DRAINTIMEOUT", DRAIN_TIMEOUT.toSeconds() + "s");
         env.put("REGISTRY_LOG_LEVEL", "info");
         env.put("REGISTRY_STORAGE", "s3");
         env.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
@@ -581,7 +591,7 @@ public class RegistryService extends Construct {
                         .interval(Duration.seconds(15))
                         .healthyThresholdCount(2)
                         .build())
-                .deregistrationDelay(Duration.seconds(30))
+                .deregistrationDelay(Duration.seconds(DRAIN_TIMEOUT.toSeconds()))
                 .build();
     }
 

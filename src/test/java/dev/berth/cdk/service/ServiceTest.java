@@ -103,6 +103,7 @@ class ServiceTest {
     void containerGetsRegistrySettingsAsPlainEnvironment() {
         Map<String, Object> expected = new TreeMap<>();
         expected.put("REGISTRY_HTTP_ADDR", ":5000");
+        expected.put("REGISTRY_HTTP_DRAINTIMEOUT", "110s");
         expected.put("REGISTRY_LOG_LEVEL", "info");
         expected.put("REGISTRY_STORAGE", "s3");
         expected.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
@@ -185,6 +186,18 @@ class ServiceTest {
         assertEquals("HTTP", tg.get("Protocol"));
         Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
         assertEquals(5000, at(list(service.get("LoadBalancers")).get(0), "ContainerPort"));
+    }
+
+    @Test
+    void aLeavingTaskLetsLongPushesFinish() {
+        // The ALB drains the target, then SIGTERM lets the registry drain as long again, and
+        // ECS kills it only after that: each step longer than the one before.
+        Map<String, Object> tg = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::TargetGroup");
+        Map<String, Object> attributes = new TreeMap<>();
+        list(tg.get("TargetGroupAttributes")).forEach(a -> attributes.put((String) at(a, "Key"), at(a, "Value")));
+        assertEquals("110", attributes.get("deregistration_delay.timeout_seconds"));
+        assertEquals("110s", renderedEnvironment(defaults).get("REGISTRY_HTTP_DRAINTIMEOUT"));
+        assertEquals(120, container(defaults).get("StopTimeout"));
     }
 
     @Test

@@ -16,7 +16,7 @@ final class ConfigKeys {
     static final Set<String> SUPPORTED = Set.of(
             "version",
             "log.level",
-            "http.addr", "http.net", "http.secret",
+            "http.addr", "http.net", "http.secret", "http.draintimeout",
             "storage.filesystem.rootdirectory",
             "storage.s3.bucket", "storage.s3.region", "storage.s3.regionendpoint", "storage.s3.forcepathstyle",
             "storage.s3.rootdirectory", "storage.s3.chunksize", "storage.s3.accesskey", "storage.s3.secretkey",
@@ -47,7 +47,6 @@ final class ConfigKeys {
             Map.entry("http.debug", "the debug server is not implemented; use /healthz"),
             Map.entry("http.http2", "HTTP/2 settings are not implemented"),
             Map.entry("http.h2c", "HTTP/2 settings are not implemented"),
-            Map.entry("http.draintimeout", "Berth stops gracefully with its own timeout"),
             Map.entry("storage.cache", "Berth needs no blob descriptor cache"),
             Map.entry("storage.filesystem.maxthreads", "Berth uses virtual threads"),
             Map.entry("storage.maintenance.uploadpurging.dryrun", "dry runs are not implemented"),

@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -125,7 +126,12 @@ public final class ConfigLoader {
             throw tree.fail("http.addr", e.getMessage());
         }
         Optional<String> secret = tree.string("http.secret").filter(s -> !s.isBlank());
-        return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty());
+        Duration drain = tree.duration("http.draintimeout", Http.DEFAULT_DRAIN_TIMEOUT);
+        if (drain.isNegative()) {
+            throw tree.fail("http.draintimeout", "must not be negative");
+        }
+        return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty(),
+                drain);
     }
 
     private static Log readLog(ConfigTree tree) {

@@ -10,8 +10,19 @@ import java.util.Optional;
  */
 public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd) {
 
-    /** {@code http.*}: where to listen and the secret that signs upload state. */
-    public record Http(String host, int port, String secret, boolean secretGenerated) {}
+    /**
+     * {@code http.*}: where to listen, the secret that signs upload state, and how long a stop
+     * (SIGTERM) waits for requests in flight ({@code http.draintimeout}).
+     */
+    public record Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout) {
+
+        /** Berth's default drain timeout (registry:2 stops at once unless told otherwise). */
+        public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+        public Http(String host, int port, String secret, boolean secretGenerated) {
+            this(host, port, secret, secretGenerated, DEFAULT_DRAIN_TIMEOUT);
+        }
+    }
 
     /** {@code storage.*}: the one selected driver and the driver-independent switches. */
     public record StorageSettings(

@@ -19,6 +19,7 @@ public final class SettingsSummary {
         List<String> lines = new ArrayList<>();
         lines.add("http.addr: " + hostPort(config.http().host(), config.http().port()));
         lines.add("http.secret: " + (config.http().secretGenerated() ? "generated at start" : "set"));
+        lines.add("http.draintimeout: " + GoDuration.format(config.http().drainTimeout()));
         lines.add("log.level: " + config.log().level());
         StorageSettings storage = config.storage();
         switch (storage.driver()) {

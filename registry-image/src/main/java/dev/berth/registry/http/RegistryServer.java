@@ -28,6 +28,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,11 @@ public final class RegistryServer implements AutoCloseable {
      * a request on it and answer the client 502.
      */
     private static final long IDLE_TIMEOUT_MS = 960_000;
+    /**
+     * While the registry stops, a connection idle this long is closed: keep-alive connections
+     * without a request go quickly, a client that pauses mid-chunk keeps a little slack.
+     */
+    private static final long SHUTDOWN_IDLE_TIMEOUT_MS = 3_000;
     private static final int IO_BUFFER_SIZE = 256 * 1024;
 
     private final Server server;
@@ -90,6 +96,8 @@ public final class RegistryServer implements AutoCloseable {
         connector.setHost(config.http().host());
         connector.setPort(config.http().port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);
+        // Jetty's default is 1 s, which would also cut a client pausing briefly mid-chunk.
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
         server.addConnector(connector);
         Optional<BasicAuthenticator> authenticator = Optional.empty();
         if (config.htpasswd().isPresent()) {
@@ -97,9 +105,11 @@ public final class RegistryServer implements AutoCloseable {
             authenticator = Optional.of(new BasicAuthenticator(htpasswd.realm(), new HtpasswdFile(htpasswd.path(), clock),
                     clock));
         }
-        server.setHandler(new RegistryHandler(router, authenticator));
+        // A stop (SIGTERM from ECS after the load balancer drained the task) lets requests in
+        // flight finish, up to http.draintimeout: a push of a large layer is one long PATCH.
+        server.setHandler(new GracefulHandler(new RegistryHandler(router, authenticator)));
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(10_000);
+        server.setStopTimeout(config.http().drainTimeout().toMillis()); // 0: stop at once, as registry:2
         server.start();
 
         UploadPurger purger = UploadPurger.start(uploads, config.storage().uploadPurging());

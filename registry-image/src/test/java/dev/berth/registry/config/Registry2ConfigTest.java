@@ -55,6 +55,7 @@ class Registry2ConfigTest {
         assertEquals(Duration.ofHours(72), config.storage().uploadPurging().age());
         assertEquals(Duration.ofHours(12), config.storage().uploadPurging().interval());
         assertEquals("basic-realm", config.htpasswd().orElseThrow().realm());
+        assertEquals(Duration.ofSeconds(60), config.http().drainTimeout());
     }
 
     @Test
@@ -64,7 +65,7 @@ class Registry2ConfigTest {
         List<String> keys = fixture.loader.warnings().stream().map(w -> w.substring(0, w.indexOf(':'))).sorted().toList();
         assertEquals(List.of(
                 "health",
-                "http.debug", "http.draintimeout", "http.headers", "http.host", "http.http2", "http.prefix", "http.relativeurls",
+                "http.debug", "http.headers", "http.host", "http.http2", "http.prefix", "http.relativeurls",
                 "log.accesslog", "log.fields", "log.formatter",
                 "loglevel",
                 "middleware",

@@ -139,6 +139,20 @@ public final class RegistryProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** SIGTERM (as ECS or {@code docker stop} sends it); does not wait. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Waits for the process to end; false if it still runs after {@code timeout}. */
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** The classpath of Maven's test run (surefire names it; a plain run has it in java.class.path). */
     private static String testClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
