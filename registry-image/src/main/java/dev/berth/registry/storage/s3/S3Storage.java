@@ -262,10 +262,12 @@ public final class S3Storage implements Storage {
         String multipartId = state.multipartId();
         boolean createdMultipart = false;
         String tailKey = null;
+        String version = UUID.randomUUID().toString();
+        boolean stateSent = false;
         List<String> parts = new ArrayList<>(state.parts());
         try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
             if (state.tailSize() > 0) {
-                loadTail(state, buffer);
+                loadTail(uploadId, state, buffer);
             }
             long received = 0;
             while (true) {
@@ -296,7 +298,7 @@ public final class S3Storage implements Storage {
             long tailSize = buffer.size();
             if (tailSize > 0) {
                 // Unique per append, so that no other append can replace the bytes a state names.
-                tailKey = "blobdata/" + uploadId + "/tail-" + size + "-" + UUID.randomUUID().toString().substring(0, 8);
+                tailKey = "blobdata/" + uploadId + "/tail-" + size + "-" + UUID.randomUUID();
                 putBody(root + tailKey, buffer.body(), true);
                 if (multipartId != null) {
                     // Uploaded now so that the commit has no data to move.
@@ -304,25 +306,39 @@ public final class S3Storage implements Storage {
                 }
             }
             UploadState updated = UploadState.appended(size, multipartId, parts, tailKey, tailSize, tailPartEtag,
-                    UUID.randomUUID().toString());
+                    version);
+            stateSent = true;
             states.replace(uploadId, stored, updated); // the append takes effect here, or not at all
             if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
                 deleteQuietly(root + state.tailKey());
             }
             return updated.progress();
-        } catch (ConcurrentChangeException | NotFoundException e) {
-            // Certainly not saved: a commit, cancel or other append ended or replaced the state
-            // first. What this append wrote is named by no state; a part it overwrote in a shared
-            // multipart upload makes the winner's commit fail cleanly (S3 checks every ETag).
-            // (Any other failure of the state write may still have reached S3: then the new state
-            // names the multipart upload and the tail, so they stay; the purge ends them if not.)
-            if (tailKey != null) {
-                deleteQuietly(root + tailKey);
+        } catch (IOException | RuntimeException e) {
+            // Unless its state was saved, what this append wrote is named by nothing: remove it.
+            // (A part it overwrote in a shared multipart upload makes the commit of whatever
+            // state won fail cleanly: S3 checks every part's ETag.)
+            boolean refused = e instanceof ConcurrentChangeException || e instanceof NotFoundException;
+            if (!stateSent || refused || !savedAnyway(uploadId, version)) {
+                if (tailKey != null) {
+                    deleteQuietly(root + tailKey);
+                }
+                if (createdMultipart) {
+                    abortQuietly(uploadId, multipartId);
+                }
             }
-            if (createdMultipart) {
-                abortQuietly(uploadId, multipartId);
+            if (e instanceof ConcurrentChangeException lost) {
+                throw states.lostRace(uploadId, lost);
             }
-            throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
+            throw e;
+        }
+    }
+
+    /** After a state write failed without a clear answer: whether it reached S3 after all. */
+    private boolean savedAnyway(String uploadId, String version) {
+        try {
+            return states.read(uploadId).map(s -> s.state().version().equals(version)).orElse(false);
+        } catch (IOException e) {
+            return true; // unknown: keep what the state may name; the lifecycle rule is the backstop
         }
     }
 
@@ -335,18 +351,21 @@ public final class S3Storage implements Storage {
             // Only when no saved hash state could be used (another digest algorithm, or a
             // process died between appending and saving the upload record).
             LOG.info("upload {} read back for hashing: {} bytes", uploadId, state.size());
-            sealed = completeData(uploadId, state);
             try {
+                sealed = completeData(uploadId, state);
                 states.replace(uploadId, stored, state.sealedAs(sealed));
             } catch (ConcurrentChangeException e) {
                 throw states.lostRace(uploadId, e);
             }
         }
-        String key = root + sealed;
         if (state.size() == 0) {
             return InputStream.nullInputStream();
         }
-        return call(() -> new RangeStream(s3.getObject(b -> b.bucket(bucket).key(key)), state.size()));
+        try {
+            return new RangeStream(getObject(uploadId, root + sealed), state.size());
+        } catch (ConcurrentChangeException e) {
+            throw states.lostRace(uploadId, e);
+        }
     }
 
     @Override
@@ -360,7 +379,12 @@ public final class S3Storage implements Storage {
         // Completing the multipart upload checks every part's ETag against this state, so a
         // part overwritten by a racing append fails it.
         long completing = System.nanoTime();
-        String dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
+        String dataKey;
+        try {
+            dataKey = state.sealedKey() != null ? state.sealedKey() : completeData(uploadId, state);
+        } catch (ConcurrentChangeException e) {
+            throw states.lostRace(uploadId, e);
+        }
         long completed = System.nanoTime();
         try {
             // From here the upload is over for everyone else: a racing append, cancel or purge
@@ -368,16 +392,17 @@ public final class S3Storage implements Storage {
             states.replace(uploadId, stored, state.committedAs(digest.toString(), dataKey));
         } catch (ConcurrentChangeException | NotFoundException e) {
             Optional<UploadState> now = states.read(uploadId).map(UploadStates.Stored::state);
-            boolean committedByOther = now.isPresent()
-                    ? digest.toString().equals(now.get().committedAs())
-                    : pointer(digest).isPresent();
-            if (committedByOther) {
-                return; // a concurrent commit of this same upload did it (and cleans up)
+            if (now.isPresent() && digest.toString().equals(now.get().committedAs())) {
+                awaitPointer(uploadId, digest, now.get()); // a concurrent commit of this same upload won
+                return;
+            }
+            if (now.isEmpty() && pointer(digest).isPresent()) {
+                return; // ... and has already finished
             }
             throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
         }
         Optional<Pointer> existing = pointer(digest);
-        if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && exists(root + existing.get().dataKey())) {
+        if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && holdsBlob(existing.get())) {
             // Already committed by an earlier upload: keep that one, drop these bytes.
             deletePrefix(root + "blobdata/" + uploadId + "/", null);
         } else {
@@ -407,7 +432,15 @@ public final class S3Storage implements Storage {
                 stored = Optional.empty();
             }
         }
-        if (stored.isPresent() && stored.get().state().phase() != UploadState.Phase.COMMITTED) {
+        if (stored.isPresent() && stored.get().state().phase() == UploadState.Phase.COMMITTED) {
+            // Its commit stopped between ending the upload and writing the pointer: finish it.
+            UploadState committed = stored.get().state();
+            Optional<Digest> digest = Digest.parse(committed.committedAs());
+            if (digest.isPresent()) {
+                rollForward(uploadId, digest.get(), committed);
+            }
+            deletePrefix(root + "blobdata/" + uploadId + "/", root + committed.sealedKey()); // old tails
+        } else if (stored.isPresent()) {
             UploadState state = stored.get().state();
             if (state.multipartId() != null) {
                 abortQuietly(uploadId, state.multipartId());
@@ -433,13 +466,45 @@ public final class S3Storage implements Storage {
 
     // ---- upload internals ----
 
+    /**
+     * Returns once the blob a concurrent commit of this upload made has its pointer, writing
+     * it if that commit seems to have stopped before (it would otherwise never be written).
+     */
+    private void awaitPointer(String uploadId, Digest digest, UploadState committed) throws IOException {
+        for (int attempt = 0; attempt < 10 && pointer(digest).isEmpty(); attempt++) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for a concurrent commit of upload " + uploadId, e);
+            }
+        }
+        rollForward(uploadId, digest, committed);
+    }
+
+    /** Writes the pointer of a committed upload whose commit did not, if its data is there. */
+    private void rollForward(String uploadId, Digest digest, UploadState committed) throws IOException {
+        Pointer pointer = new Pointer(committed.sealedKey(), committed.size());
+        if (pointer(digest).isEmpty() && holdsBlob(pointer)) {
+            LOG.info("upload {}: writing the pointer of {} its interrupted commit did not write", uploadId, digest);
+            writePointer(digest, pointer);
+        }
+    }
+
+    /** Whether the pointer's data object exists with the pointer's size. */
+    private boolean holdsBlob(Pointer pointer) throws IOException {
+        return objectSize(root + pointer.dataKey()).filter(size -> size == pointer.size()).isPresent();
+    }
+
     /** Makes all the upload's bytes one object and returns its key (below the root). */
     private String completeData(String uploadId, UploadState state) throws IOException {
         if (state.multipartId() == null) {
             if (state.tailKey() != null) {
                 return state.tailKey(); // smaller than a part: the tail object is the blob
             }
-            String empty = "blobdata/" + uploadId + "/data";
+            // A key of its own: a delayed commit of this empty state must never overwrite the
+            // data object a later state of the same upload completed (and a pointer may name).
+            String empty = "blobdata/" + uploadId + "/empty-" + UUID.randomUUID();
             put(root + empty, new byte[0], true);
             return empty;
         }
@@ -514,19 +579,32 @@ public final class S3Storage implements Storage {
 
     private String uploadTailPart(String uploadId, UploadState state) throws IOException {
         try (PartBuffer buffer = new PartBuffer(PART_MEMORY_LIMIT, memoryBudget)) {
-            loadTail(state, buffer);
+            loadTail(uploadId, state, buffer);
             return uploadPart(uploadId, state.multipartId(), state.parts().size() + 1, buffer);
         }
     }
 
-    private void loadTail(UploadState state, PartBuffer buffer) throws IOException {
+    /** @throws ConcurrentChangeException if the tail is gone: a newer state, a cancel or a commit replaced it */
+    private void loadTail(String uploadId, UploadState state, PartBuffer buffer) throws IOException {
         String key = root + state.tailKey();
-        try (InputStream tail = call(() -> s3.getObject(b -> b.bucket(bucket).key(key)))) {
+        try (InputStream tail = getObject(uploadId, key)) {
             buffer.fill(tail, state.tailSize());
         }
         if (buffer.size() != state.tailSize()) {
             throw new IOException("tail object " + key + " has " + buffer.size() + " bytes, expected "
                     + state.tailSize());
+        }
+    }
+
+    /** An object of an upload in progress; its absence means a concurrent request moved the upload on. */
+    private ResponseInputStream<GetObjectResponse> getObject(String uploadId, String key) throws IOException {
+        try {
+            return call(() -> s3.getObject(b -> b.bucket(bucket).key(key)));
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
+                throw new ConcurrentChangeException(uploadId);
+            }
+            throw e;
         }
     }
 

@@ -10,18 +10,12 @@ import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
-import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
 import dev.berth.registry.storage.StoredBlob;
-import dev.berth.registry.storage.UploadChangedException;
-import dev.berth.registry.storage.UploadProgress;
 import dev.berth.registry.upload.UploadRecord;
 import dev.berth.registry.upload.Uploads;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
@@ -41,11 +34,10 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
-/** The storage contract, and what is particular to S3, against S3Proxy on 127.0.0.1. */
+/** The storage contract, and what is particular to S3, against S3Proxy on 127.0.0.1 (races: S3UploadRacesTest). */
 class S3StorageTest extends StorageContract {
 
     private static final long PART = 5L * 1024 * 1024;
@@ -189,214 +181,5 @@ class S3StorageTest extends StorageContract {
     void keysStayBelowTheRootDirectory() throws Exception {
         storage.write("a/b", bytes("1"));
         assertEquals(1, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/a/b")).keyCount());
-    }
-    @Test
-    void ofTwoProcessesAppendingAtTheSameOffsetOnlyTheFirstToSaveItsStateWins() throws Exception {
-        // After a first part, process A streams one more part and a bit. Once its part 2 is in
-        // S3 and its tail is still arriving, process B appends other bytes at the same offset
-        // (it read the state before A saved), overwriting A's part 2 of the same multipart
-        // upload, and saves first. A's tail part then overwrites B's; A's save is refused.
-        byte[] first = random((int) PART, 30);
-        byte[] a = random((int) PART + 1000, 31);
-        byte[] b = random((int) PART + 1000, 32);
-        String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        UploadProgress afterFirst = append(id, 0, new ByteArrayInputStream(first));
-        try (Storage other = otherInstance()) {
-            InputStream racing = new ByteArrayInputStream(a) {
-                private boolean raced;
-
-                @Override
-                public synchronized int read(byte[] buffer, int offset, int length) {
-                    if (!raced && pos >= PART) {
-                        raced = true;
-                        try {
-                            other.appendUpload(id, afterFirst, new ByteArrayInputStream(b));
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    return super.read(buffer, offset, length);
-                }
-            };
-            assertThrows(UploadChangedException.class, () -> storage.appendUpload(id, afterFirst, racing));
-
-            byte[] whole = concat(first, b);
-            Digest digestB = Digest.compute(DigestAlgorithm.SHA256, whole);
-            storage.commitUpload(id, digestB, storage.uploadProgress(id));
-            assertArrayEquals(whole, readAll(storage.readBlob(digestB, 0, whole.length)),
-                    "B's commit re-uploads its tail part from its tail object");
-            assertTrue(storage.findBlob(Digest.compute(DigestAlgorithm.SHA256, concat(first, a))).isEmpty());
-        }
-    }
-
-    @Test
-    void aChunkInFlightWhileItsSmallUploadIsCommittedElsewhereChangesNothing() throws Exception {
-        // The blob is smaller than a part, so its only object (the tail) becomes the blob. A
-        // late chunk on another instance read the state before the commit and saves after it.
-        byte[] content = random(100_000, 50);
-        assertALateChunkLosesToTheCommit(content);
-    }
-
-    @Test
-    void aChunkInFlightWhileItsMultipartUploadIsCommittedElsewhereChangesNothing() throws Exception {
-        // The late chunk also overwrites the tail's part before the commit completes the
-        // multipart upload: the commit notices (ETag) and uploads the tail part again.
-        byte[] content = random((int) PART + 1000, 51);
-        assertALateChunkLosesToTheCommit(content);
-    }
-
-    private void assertALateChunkLosesToTheCommit(byte[] content) throws Exception {
-        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        UploadProgress committed = append(id, 0, new ByteArrayInputStream(content));
-        AtomicBoolean commitNow = new AtomicBoolean(true);
-        ExecutionInterceptor commitBeforeStateWrite = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put && put.key().endsWith("/s3state")
-                        && commitNow.getAndSet(false)) {
-                    try {
-                        storage.commitUpload(id, digest, committed);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-        };
-        try (Storage late = otherInstance(commitBeforeStateWrite)) {
-            assertThrows(NotFoundException.class,
-                    () -> late.appendUpload(id, committed, new ByteArrayInputStream(random(1000, 52))));
-        }
-        assertFalse(commitNow.get(), "the commit ran while the chunk was in flight");
-        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
-        assertThrows(NotFoundException.class, () -> storage.uploadProgress(id), "the upload stays ended");
-        storage.deleteUpload(id); // as the purge would, had the chunk revived the upload
-        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
-        assertEquals(List.of("blobdata/" + id + "/", "blobs/"), topLevelAndUploadKeys(id));
-        assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
-    }
-
-    @Test
-    void twoInstancesCommittingTheSameUploadBothSucceed() throws Exception {
-        byte[] content = random((int) PART + 2000, 53);
-        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        UploadProgress at = append(id, 0, new ByteArrayInputStream(content));
-        AtomicBoolean otherCommits = new AtomicBoolean(true);
-        ExecutionInterceptor commitAlsoAfterComplete = new ExecutionInterceptor() {
-            @Override
-            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof CompleteMultipartUploadRequest && otherCommits.getAndSet(false)) {
-                    try {
-                        storage.commitUpload(id, digest, at);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-        };
-        try (Storage first = otherInstance(commitAlsoAfterComplete)) {
-            first.commitUpload(id, digest, at);
-        }
-        assertFalse(otherCommits.get());
-        assertArrayEquals(content, readAll(storage.readBlob(digest, 0, content.length)));
-        assertEquals(List.of("blobdata/" + id + "/", "blobs/"), topLevelAndUploadKeys(id));
-    }
-
-    @Test
-    void aCancelRacingAChunkEndsTheUploadForGood() throws Exception {
-        // The chunk read the state before the cancel; its state write comes after it.
-        String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        UploadProgress at = append(id, 0, new ByteArrayInputStream(random((int) PART + 10, 54)));
-        AtomicBoolean cancelNow = new AtomicBoolean(true);
-        ExecutionInterceptor cancelBeforeStateWrite = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof PutObjectRequest put && put.key().endsWith("/s3state")
-                        && cancelNow.getAndSet(false)) {
-                    try {
-                        storage.deleteUpload(id);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-        };
-        try (Storage late = otherInstance(cancelBeforeStateWrite)) {
-            assertThrows(IOException.class,
-                    () -> late.appendUpload(id, at, new ByteArrayInputStream(random((int) PART, 55))));
-        }
-        assertThrows(NotFoundException.class, () -> storage.uploadProgress(id));
-        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/" + id)).keyCount());
-        assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/blobdata/" + id)).keyCount());
-        assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
-    }
-
-    @Test
-    void anUploadIdIsNeverCreatedTwice() throws Exception {
-        String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        append(id, 0, new ByteArrayInputStream(bytes("kept")));
-        assertThrows(IOException.class, () -> storage.createUpload(id));
-        assertEquals(4, storage.uploadSize(id));
-    }
-
-    /** Another registry process on the same bucket and root. */
-    private Storage otherInstance(ExecutionInterceptor... interceptors) {
-        return new S3Storage(S3ProxyFixture.client(s3.endpoint(), interceptors), null, bucket, "/" + root + "/",
-                PART, false, "STANDARD");
-    }
-
-    /** The first level below the root, plus anything left under uploads/ or of this upload's data. */
-    private List<String> topLevelAndUploadKeys(String id) {
-        List<String> keys = new ArrayList<>();
-        s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/").delimiter("/")).commonPrefixes()
-                .forEach(p -> keys.add(p.prefix().substring(root.length() + 1)));
-        s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/")).contents()
-                .forEach(o -> keys.add(o.key().substring(root.length() + 1)));
-        long dataObjects = s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/blobdata/" + id + "/"))
-                .keyCount();
-        assertEquals(1, dataObjects, "only the blob's data object is left of the upload");
-        return keys.stream().map(k -> k.startsWith("blobdata/") ? "blobdata/" + id + "/" : k).distinct().toList();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] whole = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, whole, a.length, b.length);
-        return whole;
-    }
-
-    @Test
-    void anUploadCancelledWhileItIsCommittedLeavesNoPointerToMissingData() throws Exception {
-        // Instance A completes the multipart upload; before it writes the pointer, a DELETE of
-        // the upload on instance B (a client giving up on a slow PUT) removes the data.
-        byte[] content = random((int) PART + 500, 41);
-        Digest digest = Digest.compute(DigestAlgorithm.SHA256, content);
-        String id = UUID.randomUUID().toString();
-        AtomicBoolean cancel = new AtomicBoolean();
-        ExecutionInterceptor cancelAfterComplete = new ExecutionInterceptor() {
-            @Override
-            public void afterExecution(Context.AfterExecution context, ExecutionAttributes attributes) {
-                if (context.request() instanceof CompleteMultipartUploadRequest && cancel.getAndSet(false)) {
-                    try {
-                        storage.deleteUpload(id);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
-                    }
-                }
-            }
-        };
-        try (Storage committing = otherInstance(cancelAfterComplete)) {
-            committing.createUpload(id);
-            UploadProgress at = committing.appendUpload(id, committing.uploadProgress(id),
-                    new ByteArrayInputStream(content));
-            cancel.set(true);
-            assertThrows(NotFoundException.class, () -> committing.commitUpload(id, digest, at));
-            assertTrue(storage.findBlob(digest).isEmpty(), "a pointer to deleted data would answer HEAD 200 forever");
-        }
     }
 }
