@@ -2,15 +2,14 @@ package dev.berth.registry.crash;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.http.Blobs;
 import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.PausingStream;
 import dev.berth.registry.testing.RegistryProcess;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,61 +59,29 @@ class GracefulStopTest {
                 "REGISTRY_HTTP_DRAINTIMEOUT", drainTimeout), List.of("-Xmx128m"), null).awaitReady();
     }
 
-    /** Sends the first half, then waits until released before sending the rest. */
-    private static final class PausingStream extends InputStream {
-        private final byte[] content;
-        private final CountDownLatch halfSent = new CountDownLatch(1);
-        private final CountDownLatch release = new CountDownLatch(1);
-        private int position;
-
-        PausingStream(byte[] content) {
-            this.content = content;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int half = content.length / 2;
-            if (position == half) {
-                halfSent.countDown();
-                try {
-                    if (!release.await(60, TimeUnit.SECONDS)) {
-                        throw new IOException("never released");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException(e);
-                }
-            }
-            if (position >= content.length) {
-                return -1;
-            }
-            int n = Math.min(len, (position < half ? half : content.length) - position);
-            System.arraycopy(content, position, b, off, n);
-            position += n;
-            return n;
-        }
+    /** Starts an upload and PATCHes {@code content} into it, pausing half way. */
+    private CompletableFuture<HttpResponse<String>> pausedChunk(HttpClient http, byte[] content, PausingStream body)
+            throws InterruptedException {
+        String location = new RegistryClient(registry.base()).startUpload(REPO);
+        HttpRequest patch = HttpRequest.newBuilder(registry.base().resolve(location))
+                .header("Content-Type", "application/octet-stream")
+                .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
+                        HttpRequest.BodyPublishers.ofInputStream(() -> body), content.length))
+                .build();
+        CompletableFuture<HttpResponse<String>> call = http.sendAsync(patch, HttpResponse.BodyHandlers.ofString());
+        assertTrue(body.awaitPause(30), "the PATCH never started");
+        return call;
     }
 
     @Test
     void aChunkInFlightWhenTheRegistryIsStoppedIsFinishedAndKept() throws Exception {
         registry = start("30s");
-        RegistryClient client = new RegistryClient(registry.base());
         byte[] content = Blobs.random(4 * MiB);
-        String location = client.startUpload(REPO);
-
-        PausingStream body = new PausingStream(content);
+        PausingStream body = new PausingStream(content, 0, content.length / 2, PausingStream.AfterRelease.CONTINUE);
         HttpResponse<String> response;
         // Closed once answered, as the load balancer closes its connections to a drained task.
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            CompletableFuture<HttpResponse<String>> call = http.sendAsync(streamed(location, body, content.length),
-                    HttpResponse.BodyHandlers.ofString());
-            assertTrue(body.halfSent.await(30, TimeUnit.SECONDS), "the PATCH never started");
+            CompletableFuture<HttpResponse<String>> call = pausedChunk(http, content, body);
             Thread.sleep(300); // let the first half reach the registry
 
             registry.terminate();
@@ -123,7 +89,7 @@ class GracefulStopTest {
             assertTrue(registry.isAlive(), "the registry must wait for the request in flight:\n" + registry.log());
             assertRefusesConnections(registry.base());
 
-            body.release.countDown();
+            body.release();
             response = call.get(30, TimeUnit.SECONDS);
         }
         assertEquals(202, response.statusCode(), response::body);
@@ -143,27 +109,15 @@ class GracefulStopTest {
     @Test
     void aZeroDrainTimeoutStopsAtOnceAsRegistry2Does() throws Exception {
         registry = start("0s");
-        RegistryClient client = new RegistryClient(registry.base());
         byte[] content = Blobs.random(2 * MiB);
-        String location = client.startUpload(REPO);
-        PausingStream body = new PausingStream(content);
+        PausingStream body = new PausingStream(content, 0, content.length / 2, PausingStream.AfterRelease.CONTINUE);
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            CompletableFuture<HttpResponse<String>> call = http.sendAsync(streamed(location, body, content.length),
-                    HttpResponse.BodyHandlers.ofString());
-            assertTrue(body.halfSent.await(30, TimeUnit.SECONDS));
+            CompletableFuture<HttpResponse<String>> call = pausedChunk(http, content, body);
             registry.terminate();
             assertTrue(registry.awaitExit(Duration.ofSeconds(10)), "no wait for the request in flight");
-            body.release.countDown();
+            body.release();
             assertTrue(call.handle((r, e) -> r == null || r.statusCode() >= 400).get(30, TimeUnit.SECONDS));
         }
-    }
-
-    private HttpRequest streamed(String location, InputStream body, long length) {
-        return HttpRequest.newBuilder(registry.base().resolve(location))
-                .header("Content-Type", "application/octet-stream")
-                .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> body), length))
-                .build();
     }
 
     private static void assertRefusesConnections(URI base) {

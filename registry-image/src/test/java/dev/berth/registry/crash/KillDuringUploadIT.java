@@ -3,6 +3,7 @@ package dev.berth.registry.crash;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.Map;
+import dev.berth.registry.testing.PausingStream;
 import dev.berth.registry.testing.RegistryProcess;
 import static dev.berth.registry.http.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,7 +16,6 @@ import dev.berth.registry.http.PushedImage;
 import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -63,44 +62,8 @@ class KillDuringUploadIT {
         Files.deleteIfExists(log);
     }
 
-    /** Sends {@code prefix} bytes of {@code content}, then stalls until released, then fails. */
-    private static final class StallingStream extends InputStream {
-        private final byte[] content;
-        private final int prefix;
-        private final CountDownLatch release = new CountDownLatch(1);
-        private int position;
-
-        StallingStream(byte[] content, int from, int prefix) {
-            this.content = content;
-            this.position = from;
-            this.prefix = from + prefix;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (position >= prefix) {
-                try {
-                    release.await(120, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IOException("stream abandoned: the registry was killed");
-            }
-            int n = Math.min(len, prefix - position);
-            System.arraycopy(content, position, b, off, n);
-            position += n;
-            return n;
-        }
-    }
-
     private static CompletableFuture<HttpResponse<String>> stalledRequest(HttpClient http, String method, URI uri,
-            StallingStream body, long declaredLength) {
+            PausingStream body, long declaredLength) {
         HttpRequest request = HttpRequest.newBuilder(uri)
                 .header("Content-Type", "application/octet-stream")
                 .method(method, HttpRequest.BodyPublishers.fromPublisher(
@@ -158,8 +121,8 @@ class KillDuringUploadIT {
         String monoLocation = before.startUpload(REPO);
 
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        StallingStream third = new StallingStream(big, 2 * chunk, 6 * MiB);
-        StallingStream monoBody = new StallingStream(mono, 0, 10 * MiB);
+        PausingStream third = new PausingStream(big, 2 * chunk, 6 * MiB, PausingStream.AfterRelease.FAIL);
+        PausingStream monoBody = new PausingStream(mono, 0, 10 * MiB, PausingStream.AfterRelease.FAIL);
         long dataBefore = uploadDataSize();
         var thirdCall = stalledRequest(http, "PATCH", registry.base().resolve(location), third, chunk);
         var monoCall = stalledRequest(http, "PUT", registry.base().resolve(withQuery(monoLocation,
@@ -172,8 +135,8 @@ class KillDuringUploadIT {
         assertTrue(uploadDataSize() > dataBefore, "the stalled requests never reached the registry");
 
         registry.kill(); // SIGKILL: no shutdown hook, no cleanup
-        third.release.countDown();
-        monoBody.release.countDown();
+        third.release();
+        monoBody.release();
         assertTrue(thirdCall.handle((r, e) -> r == null || r.statusCode() >= 400).get(60, TimeUnit.SECONDS));
         assertTrue(monoCall.handle((r, e) -> r == null || r.statusCode() >= 400).get(60, TimeUnit.SECONDS));
 
@@ -228,7 +191,7 @@ class KillDuringUploadIT {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         long offset = 0;
         for (int round = 0; round < 2; round++) {
-            StallingStream body = new StallingStream(big, (int) offset, 5 * MiB);
+            PausingStream body = new PausingStream(big, (int) offset, 5 * MiB, PausingStream.AfterRelease.FAIL);
             var call = stalledRequest(http, "PATCH", registry.base().resolve(location), body,
                     big.length - offset);
             long target = offset + 4 * MiB;
@@ -237,7 +200,7 @@ class KillDuringUploadIT {
                 Thread.sleep(20);
             }
             registry.kill();
-            body.release.countDown();
+            body.release();
             call.handle((r, e) -> null).get(60, TimeUnit.SECONDS);
             registry = startRegistry(root, log);
             RegistryClient client = new RegistryClient(registry.base());

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -684,16 +685,7 @@ public final class S3Storage implements Storage {
     }
 
     private Optional<byte[]> getBytes(String key) throws IOException {
-        try {
-            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asByteArray());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
-        }
+        return S3Objects.getIfPresent(s3, bucket, key).map(ResponseBytes::asByteArray);
     }
 
     private boolean exists(String key) throws IOException {

@@ -41,18 +41,11 @@ final class UploadStates {
     }
 
     Optional<Stored> read(String uploadId) throws IOException {
-        String key = key(uploadId);
-        try {
-            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
-            return Optional.of(new Stored(UploadState.fromJson(object.asByteArray()), object.response().eTag()));
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        Optional<ResponseBytes<GetObjectResponse>> object = S3Objects.getIfPresent(s3, bucket, key(uploadId));
+        if (object.isEmpty()) {
+            return Optional.empty();
         }
+        return Optional.of(new Stored(UploadState.fromJson(object.get().asByteArray()), object.get().response().eTag()));
     }
 
     /** The state of an upload that still takes requests. @throws NotFoundException otherwise */

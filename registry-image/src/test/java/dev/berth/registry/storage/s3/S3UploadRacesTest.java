@@ -116,7 +116,7 @@ class S3UploadRacesTest {
         byte[] bytesA = random((int) PART + 1000, 31);
         byte[] bytesB = random((int) PART + 1000, 32);
         String id = started();
-        UploadProgress afterFirst = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(first));
+        UploadProgress afterFirst = appended(id, first);
         InputStream racing = new ByteArrayInputStream(bytesA) {
             private boolean raced;
 
@@ -146,7 +146,7 @@ class S3UploadRacesTest {
     @Test
     void aChunkWhoseTailAnotherChunkReplacedIsRefusedWithA4xx() throws Exception {
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(random((int) PART + 1000, 1)));
+        UploadProgress at = appended(id, random((int) PART + 1000, 1));
         hookA.before(getOf("/tail-"), () -> b.appendUpload(id, at, new ByteArrayInputStream(random(1000, 2))));
         assertThrows(UploadChangedException.class,
                 () -> a.appendUpload(id, at, new ByteArrayInputStream(random(1000, 3))));
@@ -173,7 +173,7 @@ class S3UploadRacesTest {
     private void assertALateChunkLosesToTheCommit(byte[] content) throws Exception {
         Digest digest = sha256(content);
         String id = started();
-        UploadProgress committed = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress committed = appended(id, content);
         hookA.before(putOf("/s3state"), () -> b.commitUpload(id, digest, committed));
         assertThrows(NotFoundException.class,
                 () -> a.appendUpload(id, committed, new ByteArrayInputStream(random(1000, 52))));
@@ -209,7 +209,7 @@ class S3UploadRacesTest {
     void commitRepairingTheTailPartOfAStateAnotherChunkReplacedIsRefusedWithA4xx() throws Exception {
         String id = started();
         byte[] content = random((int) PART + 1000, 4);
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress at = appended(id, content);
         hookA.before(CompleteMultipartUploadRequest.class::isInstance,
                 () -> b.appendUpload(id, at, new ByteArrayInputStream(random(1000, 5))));
         assertThrows(UploadChangedException.class, () -> a.commitUpload(id, sha256(content), at));
@@ -223,7 +223,7 @@ class S3UploadRacesTest {
         byte[] content = random((int) PART + 2000, 53);
         Digest digest = sha256(content);
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress at = appended(id, content);
         hookA.before(putOf("/s3state"), () -> b.commitUpload(id, digest, at));
         a.commitUpload(id, digest, at);
         assertTrue(hookA.fired());
@@ -239,7 +239,7 @@ class S3UploadRacesTest {
         byte[] content = random(100_000, 7);
         Digest digest = sha256(content);
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress at = appended(id, content);
         List<Exception> aFailed = new ArrayList<>();
         hookB.before(putOf("/s3state"), () -> {
             hookA.before(putOf("/blobs/"), () -> {
@@ -261,7 +261,7 @@ class S3UploadRacesTest {
         byte[] content = random((int) PART + 10, 8);
         Digest digest = sha256(content);
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress at = appended(id, content);
         hookA.before(putOf("/blobs/"), () -> {
             throw SdkClientException.create("process a stops before writing the pointer");
         });
@@ -277,7 +277,7 @@ class S3UploadRacesTest {
     @Test
     void aCancelRacingAChunkEndsTheUploadForGood() throws Exception {
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(random((int) PART + 10, 54)));
+        UploadProgress at = appended(id, random((int) PART + 10, 54));
         hookA.before(putOf("/s3state"), () -> b.deleteUpload(id));
         assertThrows(NotFoundException.class,
                 () -> a.appendUpload(id, at, new ByteArrayInputStream(random((int) PART, 55))));
@@ -290,7 +290,7 @@ class S3UploadRacesTest {
     @Test
     void aChunkWhoseUploadIsCancelledWhileItReadsTheTailIs404() throws Exception {
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(random(1000, 1)));
+        UploadProgress at = appended(id, random(1000, 1));
         hookA.before(getOf("/tail-"), () -> b.deleteUpload(id));
         assertThrows(NotFoundException.class, () -> a.appendUpload(id, at, new ByteArrayInputStream(random(1000, 3))));
         assertEquals(List.of(), keys("blobdata/" + id));
@@ -299,7 +299,7 @@ class S3UploadRacesTest {
     @Test
     void readingBackAnUploadThatIsCancelledMeanwhileIs404() throws Exception {
         String id = started();
-        a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(random(1000, 6)));
+        appended(id, random(1000, 6));
         hookA.before(getOf("/blobdata/"), () -> b.deleteUpload(id));
         assertThrows(NotFoundException.class, () -> a.readUpload(id).readAllBytes());
     }
@@ -311,7 +311,7 @@ class S3UploadRacesTest {
         byte[] content = random((int) PART + 500, 41);
         Digest digest = sha256(content);
         String id = started();
-        UploadProgress at = a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        UploadProgress at = appended(id, content);
         hookA.before(putOf("/s3state"), () -> b.deleteUpload(id));
         assertThrows(NotFoundException.class, () -> a.commitUpload(id, digest, at));
         assertTrue(b.findBlob(digest).isEmpty(), "a pointer to deleted data would answer HEAD 200 forever");
@@ -360,7 +360,7 @@ class S3UploadRacesTest {
     @Test
     void anUploadIdIsNeverCreatedTwice() throws Exception {
         String id = started();
-        a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(new byte[4]));
+        appended(id, new byte[4]);
         assertThrows(IOException.class, () -> b.createUpload(id));
         assertEquals(4, a.uploadSize(id));
     }
@@ -371,6 +371,11 @@ class S3UploadRacesTest {
         String id = UUID.randomUUID().toString();
         a.createUpload(id);
         return id;
+    }
+
+    /** Appends {@code content} through a where the upload stands. */
+    private UploadProgress appended(String id, byte[] content) throws IOException {
+        return a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
     }
 
     private static Predicate<SdkRequest> putOf(String keyPart) {

@@ -1,0 +1,30 @@
+package dev.berth.registry.storage.s3;
+
+import java.io.IOException;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/** Small-object reads shared by the storage and the upload states. */
+final class S3Objects {
+
+    private S3Objects() {}
+
+    /** The whole object, or empty when there is none; any other failure is an IOException. */
+    static Optional<ResponseBytes<GetObjectResponse>> getIfPresent(S3Client s3, String bucket, String key)
+            throws IOException {
+        try {
+            return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                return Optional.empty();
+            }
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw new IOException("S3 GET " + key + ": " + e.getMessage(), e);
+        }
+    }
+}
