@@ -597,16 +597,9 @@ public final class S3Storage implements Storage {
         }
     }
 
-    /** An object of an upload in progress; its absence means a concurrent request moved the upload on. */
+    /** An object of an upload in progress. @throws ConcurrentChangeException if it is gone */
     private ResponseInputStream<GetObjectResponse> getObject(String uploadId, String key) throws IOException {
-        try {
-            return call(() -> s3.getObject(b -> b.bucket(bucket).key(key)));
-        } catch (IOException e) {
-            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
-                throw new ConcurrentChangeException(uploadId);
-            }
-            throw e;
-        }
+        return callOnUpload(uploadId, () -> s3.getObject(b -> b.bucket(bucket).key(key)));
     }
 
     private String createMultipart(String uploadId) throws IOException {
@@ -621,16 +614,8 @@ public final class S3Storage implements Storage {
         String key = root + "blobdata/" + uploadId + "/data";
         long length = buffer.size();
         RequestBody body = buffer.body();
-        try {
-            return call(() -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(multipartId).partNumber(number)
-                    .contentLength(length), body).eTag());
-        } catch (IOException e) {
-            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
-                // NoSuchUpload: a concurrent commit completed the multipart upload, or a cancel aborted it.
-                throw new ConcurrentChangeException(uploadId);
-            }
-            throw e;
-        }
+        return callOnUpload(uploadId, () -> s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(multipartId)
+                .partNumber(number).contentLength(length), body).eTag());
     }
 
     private void abortQuietly(String uploadId, String multipartId) {
@@ -753,6 +738,22 @@ public final class S3Storage implements Storage {
     @FunctionalInterface
     private interface S3Call<T> {
         T run() throws IOException;
+    }
+
+    /**
+     * Runs an S3 request on an upload's own objects, where a 404 means that a concurrent request
+     * moved the upload on: a newer state replaced the tail, a commit completed or a cancel
+     * aborted the multipart upload, a cancel removed the data.
+     */
+    private static <T> T callOnUpload(String uploadId, S3Call<T> request) throws IOException {
+        try {
+            return call(request);
+        } catch (IOException e) {
+            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 404) {
+                throw new ConcurrentChangeException(uploadId);
+            }
+            throw e;
+        }
     }
 
     /** Runs an S3 request, turning the SDK's unchecked exceptions into IOExceptions. */
