@@ -100,7 +100,7 @@ class DnsTest {
                 "Protocol", "HTTPS", "Certificates", List.of(Map.of("CertificateArn", Scenarios.CERT_ARN))));
         cert.hasOutput("RegistryUrl", Map.of("Value", "https://" + Scenarios.DOMAIN));
         // Without a zone the DNS record is the deployer's to make: the output names its target.
-        Map<String, Object> target = cert.findOutputs("LoadBalancerDnsName", Map.of());
+        Map<String, Map<String, Object>> target = cert.findOutputs("LoadBalancerDnsName", Map.of());
         assertEquals(1, target.size());
         assertEquals(Map.of("Fn::GetAtt", List.of(loadBalancerId(cert), "DNSName")),
                 at(target.get("LoadBalancerDnsName"), "Value"));

@@ -238,11 +238,12 @@ class ServiceTest {
     }
 
     @Test
-    void outputsGiveUrlBucketAndDockerLoginHint() {
+    void outputsGiveUrlLoadBalancerBucketAndDockerLoginHint() {
         Map<String, Object> outputs = map(defaults.toJSON().get("Outputs"));
-        assertEquals(List.of("BucketName", "DockerLoginHint", "RegistryUrl"),
+        assertEquals(List.of("BucketName", "DockerLoginHint", "LoadBalancerDnsName", "RegistryUrl"),
                 outputs.keySet().stream().sorted().toList());
         assertTrue(at(outputs, "DockerLoginHint", "Value").toString().contains("docker login "));
+        assertEquals("The load balancer's own DNS name", at(outputs, "LoadBalancerDnsName", "Description"));
     }
 
     /** Allow statements of every IAM policy and inline role policy (bucket policies' TLS denies are not grants). */
