@@ -145,7 +145,7 @@ public final class FilesystemStorage implements Storage {
     // ---- uploads ----
 
     @Override
-    public void createUpload(String uploadId) throws IOException {
+    public UploadProgress createUpload(String uploadId) throws IOException {
         Path data = uploadData(uploadId);
         Files.createDirectories(data.getParent());
         try {
@@ -153,6 +153,7 @@ public final class FilesystemStorage implements Storage {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("upload id collision: " + uploadId, e);
         }
+        return progress(0);
     }
 
     @Override

@@ -82,8 +82,8 @@ public interface Storage extends AutoCloseable {
 
     // ---- uploads ----
 
-    /** Prepares storage for a new upload. */
-    void createUpload(String uploadId) throws IOException;
+    /** Prepares storage for a new upload. @return its progress: no bytes yet */
+    UploadProgress createUpload(String uploadId) throws IOException;
 
     /** Bytes received so far and their version. @throws NotFoundException for an unknown upload */
     UploadProgress uploadProgress(String uploadId) throws IOException;

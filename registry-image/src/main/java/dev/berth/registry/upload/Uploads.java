@@ -14,6 +14,7 @@ import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.PushbackInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,8 +54,7 @@ public final class Uploads {
 
     public UploadRecord start(String repository) throws IOException {
         String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        UploadRecord record = new UploadRecord(id, repository, clock.instant(), storage.uploadProgress(id),
+        UploadRecord record = new UploadRecord(id, repository, clock.instant(), storage.createUpload(id),
                 ResumableDigest.create(STREAM_ALGORITHM).saveState());
         save(record);
         return record;
@@ -109,6 +109,9 @@ public final class Uploads {
                 hashing.abandon();
             }
         }
+        if (progress.equals(record.progress())) {
+            return record; // an empty chunk: nothing changed, nothing to save
+        }
         UploadRecord updated = new UploadRecord(record.id(), record.repository(), record.startedAt(), progress,
                 hash.flatMap(ResumableDigest::saveState));
         save(updated);
@@ -121,7 +124,14 @@ public final class Uploads {
      */
     public long complete(UploadRecord record, Digest expected, InputStream lastChunk)
             throws IOException, UploadUnknownException, DigestMismatchException {
-        UploadRecord appended = append(record, lastChunk);
+        // Clients mostly finish with an empty PUT after their PATCHes: then there is nothing to append.
+        PushbackInputStream body = new PushbackInputStream(lastChunk, 1);
+        int first = body.read();
+        UploadRecord appended = record;
+        if (first >= 0) {
+            body.unread(first);
+            appended = append(record, body);
+        }
         try {
             Verified verified = digestOf(appended, expected.algorithm());
             if (!verified.digest().equals(expected)) {

@@ -234,8 +234,8 @@ public final class S3Storage implements Storage {
     // ---- uploads ----
 
     @Override
-    public void createUpload(String uploadId) throws IOException {
-        states.create(uploadId);
+    public UploadProgress createUpload(String uploadId) throws IOException {
+        return states.create(uploadId).progress();
     }
 
     @Override
@@ -402,15 +402,19 @@ public final class S3Storage implements Storage {
             }
             throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
         }
+        // What is left of the upload, by name (no listing): its state and record, the tail
+        // object unless it is the blob, and the data if an earlier upload already made the blob.
+        List<String> leftovers = new ArrayList<>(List.of(states.key(uploadId), key(StoragePaths.uploadRecord(uploadId))));
+        if (state.tailKey() != null && !state.tailKey().equals(dataKey)) {
+            leftovers.add(root + state.tailKey());
+        }
         Optional<Pointer> existing = pointer(digest);
         if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && holdsBlob(existing.get())) {
-            // Already committed by an earlier upload: keep that one, drop these bytes.
-            deletePrefix(root + "blobdata/" + uploadId + "/", null);
+            leftovers.add(root + dataKey); // keep the earlier upload's bytes, drop these
         } else {
             writePointer(digest, new Pointer(dataKey, state.size()));
-            deletePrefix(root + "blobdata/" + uploadId + "/", root + dataKey); // old tails
         }
-        deletePrefix(root + StoragePaths.UPLOADS + "/" + uploadId + "/", null);
+        deleteQuietly(leftovers);
         LOG.info("upload {} committed as {}: {} bytes in {} part(s), {} ms, of which {} ms completing the data object",
                 uploadId, digest, state.size(), state.parts().size() + (state.tailSize() > 0 ? 1 : 0),
                 (System.nanoTime() - started) / 1_000_000, (completed - completing) / 1_000_000);
@@ -702,6 +706,18 @@ public final class S3Storage implements Storage {
             request.storageClass(storageClass);
         }
         call(() -> s3.putObject(request.build(), body));
+    }
+
+    /** Deletes these keys in one request; what fails is left for the purge or garbage collection. */
+    private void deleteQuietly(List<String> keys) {
+        List<ObjectIdentifier> objects = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        try {
+            DeleteObjectsResponse deleted = s3.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
+                    .delete(Delete.builder().objects(objects).quiet(true).build()).build());
+            deleted.errors().forEach(e -> LOG.warn("could not delete {}: {}", e.key(), e.message()));
+        } catch (SdkException e) {
+            LOG.warn("could not delete {}: {}", keys, e.getMessage());
+        }
     }
 
     private void deleteQuietly(String key) {

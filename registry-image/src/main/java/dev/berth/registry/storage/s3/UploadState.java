@@ -76,9 +76,12 @@ record UploadState(
         return new UploadProgress(size, version);
     }
 
-    /** The same bytes, now all in the object {@code key}. */
+    /**
+     * The same bytes, now all in the object {@code key}. The tail object stays named, so that
+     * the commit deletes it (it is the blob itself when {@code key} is the tail).
+     */
     UploadState sealedAs(String key) {
-        return new UploadState(size, null, List.of(), null, 0, null, key, version, Phase.OPEN, null);
+        return new UploadState(size, null, List.of(), tailKey, tailSize, null, key, version, Phase.OPEN, null);
     }
 
     /** Ended as the blob {@code digest}, whose bytes are the object {@code dataKey}. */

@@ -54,10 +54,12 @@ final class UploadStates {
                 .orElseThrow(() -> new NotFoundException("upload " + uploadId));
     }
 
-    /** Stores the first state of a new upload. @throws IOException if the id is taken */
-    void create(String uploadId) throws IOException {
+    /** Stores and returns the first state of a new upload. @throws IOException if the id is taken */
+    UploadState create(String uploadId) throws IOException {
         try {
-            put(uploadId, null, UploadState.empty());
+            UploadState empty = UploadState.empty();
+            put(uploadId, null, empty);
+            return empty;
         } catch (ConcurrentChangeException e) {
             throw new IOException("upload id collision: " + uploadId);
         }
