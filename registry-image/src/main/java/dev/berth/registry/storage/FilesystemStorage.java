@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data     committed blobs
- * &lt;root&gt;/uploads/&lt;id&gt;/data                        upload data (record beside it, see StoragePaths)
+ * &lt;root&gt;/uploads/&lt;id&gt;/data, info, hashstate      upload data, its description, the hash state of its bytes
  * &lt;root&gt;/&lt;metadata path&gt;                           everything else
  * </pre>
  */
@@ -144,8 +145,12 @@ public final class FilesystemStorage implements Storage {
 
     // ---- uploads ----
 
+    /** Beside an upload's data: the caller's description of it, and the hash state of its bytes. */
+    private static final String INFO = "info";
+    private static final String HASH_STATE = "hashstate";
+
     @Override
-    public UploadProgress createUpload(String uploadId) throws IOException {
+    public UploadProgress createUpload(String uploadId, byte[] info) throws IOException {
         Path data = uploadData(uploadId);
         Files.createDirectories(data.getParent());
         try {
@@ -153,16 +158,31 @@ public final class FilesystemStorage implements Storage {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("upload id collision: " + uploadId, e);
         }
+        write(uploadFile(uploadId, INFO), info);
         return progress(0);
     }
 
     @Override
-    public UploadProgress uploadProgress(String uploadId) throws IOException {
+    public StoredUpload upload(String uploadId) throws IOException {
+        long size;
         try {
-            return progress(Files.size(uploadData(uploadId)));
+            size = Files.size(uploadData(uploadId));
         } catch (NoSuchFileException e) {
             throw new NotFoundException("upload " + uploadId);
         }
+        byte[] info = read(uploadFile(uploadId, INFO))
+                .orElseThrow(() -> new NotFoundException("upload " + uploadId + " (being created)"));
+        return new StoredUpload(progress(size), info, hashStateAt(uploadId, size));
+    }
+
+    /** The saved hash state if it was saved for {@code size} bytes (see appendUpload). */
+    private Optional<byte[]> hashStateAt(String uploadId, long size) throws IOException {
+        Optional<byte[]> saved = read(uploadFile(uploadId, HASH_STATE));
+        if (saved.isEmpty() || saved.get().length < Long.BYTES
+                || ByteBuffer.wrap(saved.get()).getLong() != size) {
+            return Optional.empty();
+        }
+        return Optional.of(Arrays.copyOfRange(saved.get(), Long.BYTES, saved.get().length));
     }
 
     /** Appends are locked and only ever extend the file, so its size names its content. */
@@ -171,7 +191,8 @@ public final class FilesystemStorage implements Storage {
     }
 
     @Override
-    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
+    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data, HashStateSource hashAfter)
+            throws IOException {
         long offset = at.size();
         FileChannel channel = openUpload(uploadId);
         try (channel; FileLock lock = uploadLock(uploadId, channel, offset)) {
@@ -186,7 +207,18 @@ public final class FilesystemStorage implements Storage {
                         channel.write(chunk);
                     }
                 }
-                return progress(channel.position());
+                long size = channel.position();
+                if (size == offset) {
+                    return at; // an empty chunk changes nothing
+                }
+                // Tagged with the size it belongs to: appends only ever extend the file (a failed
+                // one is cut back), so the size names the bytes, and a state of another size is ignored.
+                Optional<byte[]> hashState = hashAfter.afterData();
+                if (hashState.isPresent()) {
+                    write(uploadFile(uploadId, HASH_STATE), ByteBuffer.allocate(Long.BYTES + hashState.get().length)
+                            .putLong(size).put(hashState.get()).array());
+                }
+                return progress(size);
             } catch (IOException | RuntimeException e) {
                 channel.truncate(offset); // all or nothing: drop the part of a failed chunk
                 throw e;
@@ -270,7 +302,12 @@ public final class FilesystemStorage implements Storage {
     }
 
     private Path uploadData(String uploadId) {
-        return resolve(StoragePaths.UPLOADS + "/" + uploadId + "/data");
+        return resolve(uploadFile(uploadId, "data"));
+    }
+
+    /** A file of the upload's own folder, as a storage path. */
+    private static String uploadFile(String uploadId, String name) {
+        return StoragePaths.UPLOADS + "/" + uploadId + "/" + name;
     }
 
     /**

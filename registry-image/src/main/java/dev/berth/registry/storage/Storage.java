@@ -21,7 +21,7 @@ import java.util.Optional;
  */
 public interface Storage extends AutoCloseable {
 
-    // ---- metadata: links, tags, upload records, referrers entries ----
+    // ---- metadata: links, tags, referrers entries ----
 
     /** The object's bytes, or empty if there is none. */
     Optional<byte[]> read(String path) throws IOException;
@@ -82,11 +82,31 @@ public interface Storage extends AutoCloseable {
 
     // ---- uploads ----
 
-    /** Prepares storage for a new upload. @return its progress: no bytes yet */
-    UploadProgress createUpload(String uploadId) throws IOException;
+    /**
+     * Prepares storage for a new upload.
+     *
+     * @param info the caller's description of the upload, returned by {@link #upload}
+     * @return its progress: no bytes yet
+     */
+    UploadProgress createUpload(String uploadId, byte[] info) throws IOException;
+
+    /** An upload without a description (tests of the storage alone). */
+    default UploadProgress createUpload(String uploadId) throws IOException {
+        return createUpload(uploadId, new byte[0]);
+    }
+
+    /**
+     * The upload's progress, description and saved hash state, consistent with each other.
+     *
+     * @throws NotFoundException for an unknown upload, and for one that is being created (its
+     *     description is not stored yet) or has ended
+     */
+    StoredUpload upload(String uploadId) throws IOException;
 
     /** Bytes received so far and their version. @throws NotFoundException for an unknown upload */
-    UploadProgress uploadProgress(String uploadId) throws IOException;
+    default UploadProgress uploadProgress(String uploadId) throws IOException {
+        return upload(uploadId).progress();
+    }
 
     /** Bytes received so far. @throws NotFoundException for an unknown upload */
     default long uploadSize(String uploadId) throws IOException {
@@ -95,10 +115,12 @@ public interface Storage extends AutoCloseable {
 
     /**
      * Appends the whole stream to the upload, all or nothing: if the stream fails, the upload
-     * keeps its previous size.
+     * keeps its previous size (and hash state).
      *
      * @param at where the caller believes the upload stands: the data starts at its size, and
      *     its version says which bytes come before (the caller's hash state is of those)
+     * @param hashAfter asked once the stream is read to its end; what it returns is saved with
+     *     the new progress, atomically (an empty chunk changes nothing and does not ask)
      * @return the new size and version
      * @throws OffsetMismatchException if the upload's size is not {@code at.size()}, or another
      *     append to this upload is in progress
@@ -106,7 +128,13 @@ public interface Storage extends AutoCloseable {
      *     process appended a chunk of the same length in the meantime)
      * @throws NotFoundException for an unknown upload
      */
-    UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException;
+    UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data, HashStateSource hashAfter)
+            throws IOException;
+
+    /** An append whose hash state is not kept. */
+    default UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
+        return appendUpload(uploadId, at, data, HashStateSource.NONE);
+    }
 
     /**
      * Streams the upload's bytes so far, to hash them when no saved hash state can be used.

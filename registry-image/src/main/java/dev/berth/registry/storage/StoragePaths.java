@@ -12,7 +12,7 @@ import dev.berth.registry.oci.Digest;
  * repositories/&lt;name&gt;/_manifests/tags/&lt;tag&gt;                tag → manifest digest
  * repositories/&lt;name&gt;/_referrers/&lt;alg&gt;/&lt;hex&gt;/&lt;alg&gt;-&lt;hex&gt;   subject → referrer descriptor
  * catalog/&lt;name with '/' as ','&gt;                              repository exists (flat list for _catalog)
- * uploads/&lt;id&gt;/record                                        upload record (repository, size, hash state)
+ * uploads/&lt;id&gt;/...                                           uploads in progress, each backend's own objects
  * </pre>
  */
 public final class StoragePaths {
@@ -62,8 +62,4 @@ public final class StoragePaths {
     }
 
     public static final String UPLOADS = "uploads";
-
-    public static String uploadRecord(String uploadId) {
-        return UPLOADS + "/" + uploadId + "/record";
-    }
 }

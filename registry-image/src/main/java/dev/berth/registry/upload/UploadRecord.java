@@ -5,10 +5,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * An upload in progress, as stored beside its data so that any registry process can continue it.
+ * An upload in progress as a request found it; the storage keeps all of it with the upload's
+ * data, so that any registry process can continue it.
  *
- * @param progress the data's size and version when this record was saved
- * @param hashState the SHA-256 state of exactly those bytes, when it could be saved
+ * @param progress the data's size and version
+ * @param hashState the SHA-256 state of exactly those bytes, when one was saved with them
  */
 public record UploadRecord(String id, String repository, Instant startedAt, UploadProgress progress,
         Optional<byte[]> hashState) {

@@ -10,6 +10,7 @@ import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.StoredUpload;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,20 +19,21 @@ import java.io.PushbackInputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Blob uploads: started, appended chunk by chunk and completed by any registry process that
- * shares the storage. The record beside the data carries the size and the SHA-256 state, so
- * the digest is computed once as bytes stream in and never by re-reading them (unless the
- * client asks for another algorithm, or the state could not be saved).
+ * shares the storage. The storage keeps, with each upload's progress and in the same write,
+ * its description (repository, start time) and the SHA-256 state of its bytes, so the digest
+ * is computed once as bytes stream in and never by re-reading them (unless the client asks for
+ * another algorithm).
  */
 public final class Uploads {
 
@@ -54,10 +56,9 @@ public final class Uploads {
 
     public UploadRecord start(String repository) throws IOException {
         String id = UUID.randomUUID().toString();
-        UploadRecord record = new UploadRecord(id, repository, clock.instant(), storage.createUpload(id),
-                ResumableDigest.create(STREAM_ALGORITHM).saveState());
-        save(record);
-        return record;
+        Instant startedAt = clock.instant();
+        UploadProgress progress = storage.createUpload(id, info(repository, startedAt));
+        return new UploadRecord(id, repository, startedAt, progress, ResumableDigest.create(STREAM_ALGORITHM).saveState());
     }
 
     /** The upload {@code id} of {@code repository}, with its current size. */
@@ -65,26 +66,19 @@ public final class Uploads {
         if (!ID.matcher(id).matches()) {
             throw new UploadUnknownException(id);
         }
-        Optional<byte[]> bytes = storage.read(StoragePaths.uploadRecord(id));
-        if (bytes.isEmpty()) {
-            throw new UploadUnknownException(id);
-        }
-        UploadRecord record = parse(id, bytes.get());
-        if (!record.repository().equals(repository)) {
-            throw new UploadUnknownException(id);
-        }
-        UploadProgress stored;
+        StoredUpload stored;
         try {
-            stored = storage.uploadProgress(id);
+            stored = storage.upload(id);
         } catch (NotFoundException e) {
             throw new UploadUnknownException(id);
         }
-        if (!stored.equals(record.progress())) {
-            // A process died between appending and saving the record, or two processes appended
-            // at once: the data is the truth, and the saved hash state may not match it.
-            return new UploadRecord(id, record.repository(), record.startedAt(), stored, Optional.empty());
-        }
-        return record;
+        Info info = Info.parse(stored.info()).filter(i -> i.repository().equals(repository))
+                .orElseThrow(() -> new UploadUnknownException(id));
+        // Nothing appended yet: the state of an empty hash; otherwise the one saved with the bytes.
+        Optional<byte[]> hashState = stored.progress().size() == 0
+                ? ResumableDigest.create(STREAM_ALGORITHM).saveState()
+                : stored.hashState();
+        return new UploadRecord(id, repository, info.startedAt(), stored.progress(), hashState);
     }
 
     /**
@@ -96,12 +90,18 @@ public final class Uploads {
         Optional<ResumableDigest> hash = record.hashState().flatMap(ResumableDigest::restore);
         HashingInputStream hashing = hash.map(h -> new HashingInputStream(chunk, h)).orElse(null);
         UploadProgress progress;
+        AtomicReference<Optional<byte[]>> savedHash = new AtomicReference<>(Optional.empty());
         try {
-            // At the record's progress: its hash state is of exactly those bytes.
-            progress = storage.appendUpload(record.id(), record.progress(), hashing != null ? hashing : chunk);
-            if (hashing != null) {
+            // At the record's progress: its hash state is of exactly those bytes. The new state
+            // is saved by the storage together with the new progress.
+            progress = storage.appendUpload(record.id(), record.progress(), hashing != null ? hashing : chunk, () -> {
+                if (hashing == null) {
+                    return Optional.empty();
+                }
                 hashing.finishHashing();
-            }
+                savedHash.set(hash.flatMap(ResumableDigest::saveState));
+                return savedHash.get();
+            });
         } catch (NotFoundException e) {
             throw new UploadUnknownException(record.id());
         } finally {
@@ -110,12 +110,10 @@ public final class Uploads {
             }
         }
         if (progress.equals(record.progress())) {
-            return record; // an empty chunk: nothing changed, nothing to save
+            return record; // an empty chunk: nothing changed
         }
-        UploadRecord updated = new UploadRecord(record.id(), record.repository(), record.startedAt(), progress,
-                hash.flatMap(ResumableDigest::saveState));
-        save(updated);
-        return updated;
+        return new UploadRecord(record.id(), record.repository(), record.startedAt(), progress,
+                savedHash.get());
     }
 
     /**
@@ -157,13 +155,14 @@ public final class Uploads {
         int purged = 0;
         Set<String> withoutRecord = new HashSet<>();
         for (String id : storage.list(StoragePaths.UPLOADS)) {
-            Optional<byte[]> bytes = storage.read(StoragePaths.uploadRecord(id));
+            Optional<Instant> startedAt = startedAt(id);
             boolean stale;
-            if (bytes.isPresent()) {
-                stale = parse(id, bytes.get()).startedAt().isBefore(cutoff);
+            if (startedAt.isPresent()) {
+                stale = startedAt.get().isBefore(cutoff);
             } else {
-                // Without a record there is no age to go by, and an upload being started right now
-                // has none yet either: purge it only when the previous run saw it without one too.
+                // Without a description there is no age to go by (an upload being started right
+                // now has none yet, one that ended has none any more): purge it only when the
+                // previous run saw it so too.
                 withoutRecord.add(id);
                 stale = recordlessLastRun.contains(id);
             }
@@ -203,23 +202,35 @@ public final class Uploads {
         return new Verified(hash.finish(), progress);
     }
 
-    private void save(UploadRecord record) throws IOException {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("repository", record.repository());
-        node.put("startedAt", record.startedAt().toString());
-        node.put("size", record.size());
-        node.put("version", record.progress().version());
-        record.hashState().ifPresent(s -> node.put("sha256State", Base64.getEncoder().encodeToString(s)));
-        storage.write(StoragePaths.uploadRecord(record.id()), JSON.writeValueAsBytes(node));
+    private Optional<Instant> startedAt(String id) throws IOException {
+        try {
+            return Info.parse(storage.upload(id).info()).map(Info::startedAt);
+        } catch (NotFoundException e) {
+            return Optional.empty();
+        }
     }
 
-    private static UploadRecord parse(String id, byte[] bytes) throws IOException {
-        JsonNode node = JSON.readTree(bytes);
-        Optional<byte[]> state = node.hasNonNull("sha256State")
-                ? Optional.of(Base64.getDecoder().decode(node.get("sha256State").asText()))
-                : Optional.empty();
-        UploadProgress progress = new UploadProgress(node.get("size").asLong(), node.path("version").asText(""));
-        return new UploadRecord(id, node.get("repository").asText(), Instant.parse(node.get("startedAt").asText()),
-                progress, state);
+    private static byte[] info(String repository, Instant startedAt) throws IOException {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("repository", repository);
+        node.put("startedAt", startedAt.toString());
+        return JSON.writeValueAsBytes(node);
+    }
+
+    /** What the storage keeps to describe an upload, as {@link #info} wrote it. */
+    private record Info(String repository, Instant startedAt) {
+        /** Empty for anything else (an upload created without a description). */
+        static Optional<Info> parse(byte[] bytes) {
+            try {
+                JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
+                if (node == null || !node.hasNonNull("repository") || !node.hasNonNull("startedAt")) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Info(node.get("repository").asText(),
+                        Instant.parse(node.get("startedAt").asText())));
+            } catch (IOException | java.time.format.DateTimeParseException e) {
+                return Optional.empty();
+            }
+        }
     }
 }

@@ -215,15 +215,56 @@ public abstract class StorageContract {
     }
 
     @Test
-    void deletingAnUploadRemovesItsDataAndRecord() throws IOException {
+    void deletingAnUploadRemovesEverythingOfIt() throws IOException {
         String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
-        storage.write(StoragePaths.uploadRecord(id), bytes("{}"));
-        append(id, 0, new ByteArrayInputStream(bytes("data")));
+        storage.createUpload(id, bytes("info"));
+        storage.appendUpload(id, storage.uploadProgress(id), new ByteArrayInputStream(bytes("data")),
+                () -> Optional.of(bytes("state")));
         storage.deleteUpload(id);
-        assertThrows(NotFoundException.class, () -> storage.uploadSize(id));
-        assertTrue(storage.read(StoragePaths.uploadRecord(id)).isEmpty());
+        assertThrows(NotFoundException.class, () -> storage.upload(id));
+        assertEquals(List.of(), storage.list(StoragePaths.UPLOADS));
         storage.deleteUpload(id); // again: a no-op
+    }
+
+    @Test
+    void anUploadKeepsItsDescriptionAndTheHashStateOfExactlyItsBytes() throws IOException {
+        String id = UUID.randomUUID().toString();
+        UploadProgress empty = storage.createUpload(id, bytes("{\"repository\":\"a/b\"}"));
+        assertEquals(empty, storage.upload(id).progress());
+        assertArrayEquals(bytes("{\"repository\":\"a/b\"}"), storage.upload(id).info());
+        assertTrue(storage.upload(id).hashState().isEmpty());
+
+        UploadProgress first = storage.appendUpload(id, empty, new ByteArrayInputStream(bytes("abc")),
+                () -> Optional.of(bytes("after abc")));
+        StoredUpload stored = storage.upload(id);
+        assertEquals(first, stored.progress());
+        assertArrayEquals(bytes("after abc"), stored.hashState().orElseThrow());
+
+        // An empty chunk changes nothing and asks for no hash state.
+        assertEquals(first, storage.appendUpload(id, first, InputStream.nullInputStream(), () -> {
+            throw new AssertionError("asked for the hash state of an empty chunk");
+        }));
+        // An append without a hash state leaves none: the old one is not of these bytes.
+        UploadProgress second = storage.appendUpload(id, first, new ByteArrayInputStream(bytes("de")));
+        assertTrue(storage.upload(id).hashState().isEmpty());
+        assertEquals(5, second.size());
+        assertArrayEquals(bytes("{\"repository\":\"a/b\"}"), storage.upload(id).info());
+    }
+
+    @Test
+    void anAppendWhoseHashStateFailsKeepsNothingOfIt() throws IOException {
+        String id = UUID.randomUUID().toString();
+        UploadProgress empty = storage.createUpload(id, bytes("info"));
+        UploadProgress first = storage.appendUpload(id, empty, new ByteArrayInputStream(bytes("abc")),
+                () -> Optional.of(bytes("after abc")));
+        assertThrows(IOException.class, () -> storage.appendUpload(id, first, new ByteArrayInputStream(bytes("def")),
+                () -> {
+                    throw new IOException("the hasher failed");
+                }));
+        StoredUpload stored = storage.upload(id);
+        assertEquals(first, stored.progress());
+        assertArrayEquals(bytes("after abc"), stored.hashState().orElseThrow());
+        assertArrayEquals(bytes("abc"), readAll(storage.readUpload(id)));
     }
 
     @Test

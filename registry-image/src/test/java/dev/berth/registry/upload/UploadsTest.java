@@ -5,17 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.FilesystemStorage;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,10 +22,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The saved hash state is trusted only for exactly the data it was computed over. */
+/** Uploads carry their hash state with their bytes, and fall back to reading them back. */
 class UploadsTest {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path folder;
@@ -41,42 +38,62 @@ class UploadsTest {
     }
 
     @Test
-    void aRecordSavedForAnotherVersionOfTheDataIsNotTrusted() throws Exception {
-        UploadRecord started = uploads.start("team/app");
-        uploads.append(started, stream("real"));
-        // What a racing process leaves behind: a record of the same size whose hash state is of
-        // other bytes, saved for a version the data no longer has.
-        UploadRecord racer = uploads.start("team/app");
-        UploadRecord other = uploads.append(racer, stream("fake"));
-        ObjectNode record = (ObjectNode) JSON.readTree(storage.read(StoragePaths.uploadRecord(other.id())).orElseThrow());
-        record.put("version", "from-another-append");
-        storage.write(StoragePaths.uploadRecord(started.id()), JSON.writeValueAsBytes(record));
+    void theHashStateTravelsWithTheUploadSoItsBytesAreNeverReadBack() throws Exception {
+        Uploads noReadBack = new Uploads(refusingReadBack(storage), new RepositoryBlobs(storage, new Catalog(storage)),
+                Clock.systemUTC());
+        UploadRecord started = noReadBack.start("team/app");
+        noReadBack.append(noReadBack.find("team/app", started.id()), stream("first "));
+        UploadRecord found = noReadBack.find("team/app", started.id());
+        assertTrue(found.hashState().isPresent());
 
+        Digest digest = Digest.compute(DigestAlgorithm.SHA256, bytes("first second"));
+        noReadBack.complete(found, digest, stream("second"));
+        assertArrayEquals(bytes("first second"), storage.readBlob(digest, 0, 12).readAllBytes());
+    }
+
+    @Test
+    void bytesAppendedWithoutAHashStateAreReadBackAndVerified() throws Exception {
+        UploadRecord started = uploads.start("team/app");
+        // As when the client asks for another algorithm, or an append could not hash.
+        storage.appendUpload(started.id(), started.progress(), stream("real"));
         UploadRecord found = uploads.find("team/app", started.id());
-        assertEquals(4, found.size());
-        assertTrue(found.hashState().isEmpty(), "the hash state of another version must not be used");
+        assertTrue(found.hashState().isEmpty(), "no hash state is of these bytes");
 
         Digest claimed = Digest.compute(DigestAlgorithm.SHA256, bytes("fake"));
         assertThrows(DigestMismatchException.class, () -> uploads.complete(found, claimed, InputStream.nullInputStream()));
         assertTrue(storage.blobSize(claimed).isEmpty(), "nothing is stored under a digest the data does not have");
-    }
 
-    @Test
-    void aRecordForAnotherVersionStillCompletesWithTheRealDigest() throws Exception {
-        UploadRecord started = uploads.start("team/app");
-        uploads.append(started, stream("real"));
-        ObjectNode record = (ObjectNode) JSON.readTree(storage.read(StoragePaths.uploadRecord(started.id())).orElseThrow());
-        record.put("version", "from-another-append");
-        storage.write(StoragePaths.uploadRecord(started.id()), JSON.writeValueAsBytes(record));
-
+        UploadRecord again = uploads.start("team/app");
+        storage.appendUpload(again.id(), again.progress(), stream("real"));
         Digest real = Digest.compute(DigestAlgorithm.SHA256, bytes("real!"));
-        uploads.complete(uploads.find("team/app", started.id()), real, stream("!"));
+        uploads.complete(uploads.find("team/app", again.id()), real, stream("!"));
         assertArrayEquals(bytes("real!"), storage.readBlob(real, 0, 5).readAllBytes());
     }
 
     @Test
-    void anUploadWithoutARecordIsPurgedOnlyWhenTheNextRunStillFindsItSo() throws Exception {
-        // A crash between creating an upload and saving its record leaves one; an upload being
+    void anUploadOfAnotherRepositoryIsUnknown() throws Exception {
+        UploadRecord started = uploads.start("team/app");
+        assertThrows(UploadUnknownException.class, () -> uploads.find("team/other", started.id()));
+    }
+
+    /** The storage, except that reading an upload back fails the test. */
+    private static Storage refusingReadBack(Storage storage) {
+        return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("readUpload")) {
+                        throw new AssertionError("the upload's bytes were read back");
+                    }
+                    try {
+                        return method.invoke(storage, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void anUploadWithoutADescriptionIsPurgedOnlyWhenTheNextRunStillFindsItSo() throws Exception {
+        // A crash while creating an upload leaves one without its description; an upload being
         // started right now looks the same for a moment and must survive.
         storage.createUpload("11111111-2222-3333-4444-555555555555");
         assertEquals(0, uploads.purgeOlderThan(java.time.Duration.ofDays(7)));

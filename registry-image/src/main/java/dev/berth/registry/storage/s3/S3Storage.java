@@ -7,7 +7,9 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.storage.HashStateSource;
 import dev.berth.registry.storage.StoredBlob;
+import dev.berth.registry.storage.StoredUpload;
 import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.FilterInputStream;
@@ -234,17 +236,19 @@ public final class S3Storage implements Storage {
     // ---- uploads ----
 
     @Override
-    public UploadProgress createUpload(String uploadId) throws IOException {
-        return states.create(uploadId).progress();
+    public UploadProgress createUpload(String uploadId, byte[] info) throws IOException {
+        return states.create(uploadId, info).progress();
     }
 
     @Override
-    public UploadProgress uploadProgress(String uploadId) throws IOException {
-        return states.open(uploadId).state().progress();
+    public StoredUpload upload(String uploadId) throws IOException {
+        UploadState state = states.open(uploadId).state();
+        return new StoredUpload(state.progress(), state.infoBytes(), state.hashStateBytes());
     }
 
     @Override
-    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data) throws IOException {
+    public UploadProgress appendUpload(String uploadId, UploadProgress at, InputStream data, HashStateSource hashAfter)
+            throws IOException {
         long offset = at.size();
         UploadStates.Stored stored = states.open(uploadId);
         UploadState state = stored.state();
@@ -306,8 +310,8 @@ public final class S3Storage implements Storage {
                     tailPartEtag = uploadPart(uploadId, multipartId, parts.size() + 1, buffer);
                 }
             }
-            UploadState updated = UploadState.appended(size, multipartId, parts, tailKey, tailSize, tailPartEtag,
-                    version);
+            UploadState updated = state.appended(size, multipartId, parts, tailKey, tailSize, tailPartEtag, version,
+                    hashAfter.afterData());
             stateSent = true;
             states.replace(uploadId, stored, updated); // the append takes effect here, or not at all
             if (state.tailKey() != null && !state.tailKey().equals(tailKey)) {
@@ -349,8 +353,7 @@ public final class S3Storage implements Storage {
         UploadState state = stored.state();
         String sealed = state.sealedKey();
         if (sealed == null) {
-            // Only when no saved hash state could be used (another digest algorithm, or a
-            // process died between appending and saving the upload record).
+            // Only when no saved hash state can be used (another digest algorithm).
             LOG.info("upload {} read back for hashing: {} bytes", uploadId, state.size());
             try {
                 sealed = completeData(uploadId, state);
@@ -402,9 +405,9 @@ public final class S3Storage implements Storage {
             }
             throw e instanceof ConcurrentChangeException lost ? states.lostRace(uploadId, lost) : e;
         }
-        // What is left of the upload, by name (no listing): its state and record, the tail
+        // What is left of the upload, by name (no listing): its state, the tail
         // object unless it is the blob, and the data if an earlier upload already made the blob.
-        List<String> leftovers = new ArrayList<>(List.of(states.key(uploadId), key(StoragePaths.uploadRecord(uploadId))));
+        List<String> leftovers = new ArrayList<>(List.of(states.key(uploadId)));
         if (state.tailKey() != null && !state.tailKey().equals(dataKey)) {
             leftovers.add(root + state.tailKey());
         }

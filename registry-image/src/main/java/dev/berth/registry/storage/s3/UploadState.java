@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where an upload's bytes are in S3, stored at {@code uploads/<id>/s3state} so that any registry
@@ -36,6 +38,9 @@ import java.util.List;
  *     replacing the state (compare-and-swap), so that a request that read the open state and is
  *     still in flight fails when it tries to replace it in turn
  * @param committedAs once committed: the digest the bytes (in {@code sealedKey}) became
+ * @param info the caller's description of the upload (base64), kept from creation on
+ * @param hashState the caller's hash state of exactly these bytes (base64), or null: saved in the
+ *     same write as the progress, so the two always agree
  */
 record UploadState(
         long size,
@@ -47,7 +52,9 @@ record UploadState(
         String sealedKey,
         String version,
         Phase phase,
-        String committedAs) {
+        String committedAs,
+        String info,
+        String hashState) {
 
     enum Phase { OPEN, COMMITTED, CANCELLED }
 
@@ -57,15 +64,24 @@ record UploadState(
         parts = List.copyOf(parts);
     }
 
-    static UploadState empty() {
-        return new UploadState(0, null, List.of(), null, 0, null, null, "0", Phase.OPEN, null);
+    static UploadState empty(byte[] info) {
+        return new UploadState(0, null, List.of(), null, 0, null, null, "0", Phase.OPEN, null,
+                Base64.getEncoder().encodeToString(info), null);
     }
 
     /** The state after an append that brought the upload to {@code size}. */
-    static UploadState appended(long size, String multipartId, List<String> parts, String tailKey, long tailSize,
-            String tailPartEtag, String version) {
+    UploadState appended(long size, String multipartId, List<String> parts, String tailKey, long tailSize,
+            String tailPartEtag, String version, Optional<byte[]> hashState) {
         return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, null, version, Phase.OPEN,
-                null);
+                null, info, hashState.map(Base64.getEncoder()::encodeToString).orElse(null));
+    }
+
+    byte[] infoBytes() {
+        return info == null ? new byte[0] : Base64.getDecoder().decode(info);
+    }
+
+    Optional<byte[]> hashStateBytes() {
+        return Optional.ofNullable(hashState).map(Base64.getDecoder()::decode);
     }
 
     boolean isOpen() {
@@ -81,19 +97,20 @@ record UploadState(
      * the commit deletes it (it is the blob itself when {@code key} is the tail).
      */
     UploadState sealedAs(String key) {
-        return new UploadState(size, null, List.of(), tailKey, tailSize, null, key, version, Phase.OPEN, null);
+        return new UploadState(size, null, List.of(), tailKey, tailSize, null, key, version, Phase.OPEN, null, info,
+                hashState);
     }
 
     /** Ended as the blob {@code digest}, whose bytes are the object {@code dataKey}. */
     UploadState committedAs(String digest, String dataKey) {
         return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, dataKey, version,
-                Phase.COMMITTED, digest);
+                Phase.COMMITTED, digest, info, null);
     }
 
     /** Ended by a cancel (or the purge): its objects are about to be removed. */
     UploadState cancelled() {
         return new UploadState(size, multipartId, parts, tailKey, tailSize, tailPartEtag, sealedKey, version,
-                Phase.CANCELLED, null);
+                Phase.CANCELLED, null, info, null);
     }
 
     byte[] toJson() throws IOException {
@@ -119,6 +136,12 @@ record UploadState(
         if (committedAs != null) {
             node.put("committedAs", committedAs);
         }
+        if (info != null) {
+            node.put("info", info);
+        }
+        if (hashState != null) {
+            node.put("hashState", hashState);
+        }
         return JSON.writeValueAsBytes(node);
     }
 
@@ -139,7 +162,9 @@ record UploadState(
                 text(node, "sealedKey"),
                 node.path("version").asText(""),
                 Phase.valueOf(node.path("phase").asText(Phase.OPEN.name())),
-                text(node, "committedAs"));
+                text(node, "committedAs"),
+                text(node, "info"),
+                text(node, "hashState"));
     }
 
     private static String text(JsonNode node, String field) {

@@ -55,9 +55,9 @@ final class UploadStates {
     }
 
     /** Stores and returns the first state of a new upload. @throws IOException if the id is taken */
-    UploadState create(String uploadId) throws IOException {
+    UploadState create(String uploadId, byte[] info) throws IOException {
         try {
-            UploadState empty = UploadState.empty();
+            UploadState empty = UploadState.empty(info);
             put(uploadId, null, empty);
             return empty;
         } catch (ConcurrentChangeException e) {
