@@ -686,16 +686,7 @@ public final class S3Storage implements Storage {
 
     /** The object's size, or empty if there is none. */
     private Optional<Long> objectSize(String key) throws IOException {
-        try {
-            return Optional.of(s3.headObject(b -> b.bucket(bucket).key(key)).contentLength());
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                return Optional.empty();
-            }
-            throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
-        } catch (SdkException e) {
-            throw new IOException("S3 HEAD " + key + ": " + e.getMessage(), e);
-        }
+        return S3Objects.sizeIfPresent(s3, bucket, key);
     }
 
     private void put(String key, byte[] content, boolean blobData) throws IOException {
