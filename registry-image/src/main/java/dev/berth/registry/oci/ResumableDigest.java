@@ -72,6 +72,11 @@ public final class ResumableDigest {
         return Digest.of(algorithm, hash);
     }
 
+    /** How many bytes this hash has taken in; -1 when the JDK's internals are not reachable. */
+    public long bytesHashed() {
+        return spi == null ? -1 : (long) internals.bytesProcessed().get(spi);
+    }
+
     /** The state so far, or empty when the JDK's internals are not reachable. */
     public Optional<byte[]> saveState() {
         if (spi == null) {

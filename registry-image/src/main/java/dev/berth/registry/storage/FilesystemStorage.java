@@ -158,7 +158,7 @@ public final class FilesystemStorage implements Storage {
         } catch (FileAlreadyExistsException e) {
             throw new IOException("upload id collision: " + uploadId, e);
         }
-        write(uploadFile(uploadId, INFO), info);
+        writeIntoUpload(uploadId, INFO, info);
         return progress(0);
     }
 
@@ -215,13 +215,30 @@ public final class FilesystemStorage implements Storage {
                 // one is cut back), so the size names the bytes, and a state of another size is ignored.
                 Optional<byte[]> hashState = hashAfter.afterData();
                 if (hashState.isPresent()) {
-                    write(uploadFile(uploadId, HASH_STATE), ByteBuffer.allocate(Long.BYTES + hashState.get().length)
+                    writeIntoUpload(uploadId, HASH_STATE, ByteBuffer.allocate(Long.BYTES + hashState.get().length)
                             .putLong(size).put(hashState.get()).array());
                 }
                 return progress(size);
             } catch (IOException | RuntimeException e) {
-                channel.truncate(offset); // all or nothing: drop the part of a failed chunk
+                cutBack(channel, offset, e); // all or nothing: drop the part of a failed chunk
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Truncates a failed append away, still holding its lock. An interrupted thread (a request
+     * whose client went away) would make the channel close instead, so the flag waits meanwhile.
+     */
+    private static void cutBack(FileChannel channel, long offset, Exception failure) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            channel.truncate(offset);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
@@ -303,6 +320,21 @@ public final class FilesystemStorage implements Storage {
 
     private Path uploadData(String uploadId) {
         return resolve(uploadFile(uploadId, "data"));
+    }
+
+    /**
+     * Writes a file into the upload's folder atomically, but never creates the folder: a cancel
+     * on another process may just have removed the upload, which must stay gone.
+     */
+    private void writeIntoUpload(String uploadId, String name, byte[] content) throws IOException {
+        Path target = resolve(uploadFile(uploadId, name));
+        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        try {
+            Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (NoSuchFileException e) {
+            throw new NotFoundException("upload " + uploadId);
+        }
+        moveIntoPlace(temp, target);
     }
 
     /** A file of the upload's own folder, as a storage path. */

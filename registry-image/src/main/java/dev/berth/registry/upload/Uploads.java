@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * Blob uploads: started, appended chunk by chunk and completed by any registry process that
  * shares the storage. The storage keeps, with each upload's progress and in the same write,
  * its description (repository, start time) and the SHA-256 state of its bytes, so the digest
- * is computed once as bytes stream in and never by re-reading them (unless the client asks for
- * another algorithm).
+ * is computed once as bytes stream in and not by re-reading them. The bytes are read back only
+ * for another algorithm, or when no state is of exactly them (a process killed mid-chunk on the
+ * filesystem leaves bytes no saved state covers; the JDK's digest internals were unreachable).
  */
 public final class Uploads {
 
@@ -74,10 +75,13 @@ public final class Uploads {
         }
         Info info = Info.parse(stored.info()).filter(i -> i.repository().equals(repository))
                 .orElseThrow(() -> new UploadUnknownException(id));
-        // Nothing appended yet: the state of an empty hash; otherwise the one saved with the bytes.
-        Optional<byte[]> hashState = stored.progress().size() == 0
+        // Nothing appended yet: the state of an empty hash; otherwise the one saved with the
+        // bytes, if it has taken in exactly as many as there are (a cheap second check).
+        long size = stored.progress().size();
+        Optional<byte[]> hashState = size == 0
                 ? ResumableDigest.create(STREAM_ALGORITHM).saveState()
-                : stored.hashState();
+                : stored.hashState().filter(state -> ResumableDigest.restore(state)
+                        .filter(hash -> hash.bytesHashed() == size).isPresent());
         return new UploadRecord(id, repository, info.startedAt(), stored.progress(), hashState);
     }
 
@@ -155,20 +159,13 @@ public final class Uploads {
         int purged = 0;
         Set<String> withoutRecord = new HashSet<>();
         for (String id : storage.list(StoragePaths.UPLOADS)) {
-            Optional<Instant> startedAt = startedAt(id);
-            boolean stale;
-            if (startedAt.isPresent()) {
-                stale = startedAt.get().isBefore(cutoff);
-            } else {
-                // Without a description there is no age to go by (an upload being started right
-                // now has none yet, one that ended has none any more): purge it only when the
-                // previous run saw it so too.
-                withoutRecord.add(id);
-                stale = recordlessLastRun.contains(id);
-            }
-            if (stale) {
-                storage.deleteUpload(id);
-                purged++;
+            try {
+                if (purgeIfStale(id, cutoff, withoutRecord)) {
+                    purged++;
+                }
+            } catch (IOException | RuntimeException e) {
+                // One upload the purge cannot read or remove must not keep it from the others.
+                LOG.warn("upload purge: skipping {}: {}", id, e.toString());
             }
         }
         recordlessLastRun = withoutRecord;
@@ -176,6 +173,24 @@ public final class Uploads {
             LOG.info("purged {} upload(s) started before {}", purged, cutoff);
         }
         return purged;
+    }
+
+    private boolean purgeIfStale(String id, Instant cutoff, Set<String> withoutRecord) throws IOException {
+        Optional<Instant> startedAt = startedAt(id);
+        boolean stale;
+        if (startedAt.isPresent()) {
+            stale = startedAt.get().isBefore(cutoff);
+        } else {
+            // Without a description there is no age to go by (an upload being started right
+            // now has none yet, one that ended has none any more): purge it only when the
+            // previous run saw it so too.
+            withoutRecord.add(id);
+            stale = recordlessLastRun.contains(id);
+        }
+        if (stale) {
+            storage.deleteUpload(id);
+        }
+        return stale;
     }
 
     /** A digest of the upload's data as it was at {@code progress}. */

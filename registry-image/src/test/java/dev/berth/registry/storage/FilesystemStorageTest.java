@@ -26,6 +26,19 @@ class FilesystemStorageTest extends StorageContract {
     }
 
     @Test
+    void aChunkWhoseUploadIsCancelledMeanwhileDoesNotBringItsFolderBack() throws Exception {
+        String id = java.util.UUID.randomUUID().toString();
+        UploadProgress empty = storage.createUpload(id, bytes("info"));
+        // Another process cancels the upload while this chunk's bytes are being written.
+        assertThrows(NotFoundException.class, () -> storage.appendUpload(id, empty,
+                new java.io.ByteArrayInputStream(bytes("abc")), () -> {
+                    storage.deleteUpload(id);
+                    return java.util.Optional.of(bytes("state"));
+                }));
+        assertEquals(List.of(), storage.list(StoragePaths.UPLOADS));
+    }
+
+    @Test
     void leftoverTemporaryFilesOfACrashedWriteAreNotListed() throws Exception {
         storage.write("dir/real", bytes("1"));
         Files.writeString(root.resolve("dir/.tmp-crashed"), "half");

@@ -252,6 +252,26 @@ public abstract class StorageContract {
     }
 
     @Test
+    void anAppendInterruptedWhileItsHashFinishesKeepsNothingOfIt() throws IOException {
+        // What the hasher does when the request's thread is interrupted (the client went away).
+        String id = UUID.randomUUID().toString();
+        UploadProgress first = storage.appendUpload(id, storage.createUpload(id, bytes("info")),
+                new ByteArrayInputStream(bytes("abc")), () -> Optional.of(bytes("after abc")));
+        try {
+            assertThrows(IOException.class, () -> storage.appendUpload(id, first,
+                    new ByteArrayInputStream(bytes("def")), () -> {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("interrupted while hashing");
+                    }));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the caller");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(first, storage.uploadProgress(id));
+        assertArrayEquals(bytes("abc"), readAll(storage.readUpload(id)));
+    }
+
+    @Test
     void anAppendWhoseHashStateFailsKeepsNothingOfIt() throws IOException {
         String id = UUID.randomUUID().toString();
         UploadProgress empty = storage.createUpload(id, bytes("info"));

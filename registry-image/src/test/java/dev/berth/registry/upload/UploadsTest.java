@@ -9,6 +9,7 @@ import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
+import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.FilesystemStorage;
 import dev.berth.registry.storage.Storage;
 import java.io.ByteArrayInputStream;
@@ -68,6 +69,41 @@ class UploadsTest {
         Digest real = Digest.compute(DigestAlgorithm.SHA256, bytes("real!"));
         uploads.complete(uploads.find("team/app", again.id()), real, stream("!"));
         assertArrayEquals(bytes("real!"), storage.readBlob(real, 0, 5).readAllBytes());
+    }
+
+    @Test
+    void aSavedHashStateOfAnotherNumberOfBytesIsNotTrusted() throws Exception {
+        UploadRecord started = uploads.start("team/app");
+        ResumableDigest ofTwo = ResumableDigest.create(DigestAlgorithm.SHA256);
+        ofTwo.update(bytes("ab"), 0, 2);
+        storage.appendUpload(started.id(), started.progress(), stream("abc"), ofTwo::saveState);
+        assertTrue(uploads.find("team/app", started.id()).hashState().isEmpty());
+
+        Digest real = Digest.compute(DigestAlgorithm.SHA256, bytes("abc"));
+        uploads.complete(uploads.find("team/app", started.id()), real, InputStream.nullInputStream());
+        assertArrayEquals(bytes("abc"), storage.readBlob(real, 0, 3).readAllBytes());
+    }
+
+    @Test
+    void thePurgeGoesOnPastAnUploadItCannotRead() throws Exception {
+        UploadRecord unreadable = uploads.start("team/app");
+        UploadRecord stale = uploads.start("team/app");
+        Storage failingForOne = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(),
+                new Class<?>[] {Storage.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("upload") && args[0].equals(unreadable.id())) {
+                        throw new IllegalStateException("unreadable upload state");
+                    }
+                    try {
+                        return method.invoke(storage, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        Uploads later = new Uploads(failingForOne, new RepositoryBlobs(storage, new Catalog(storage)),
+                Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(8)));
+        assertEquals(1, later.purgeOlderThan(java.time.Duration.ofDays(7)));
+        assertThrows(dev.berth.registry.storage.NotFoundException.class, () -> storage.upload(stale.id()));
+        assertEquals(0, storage.uploadSize(unreadable.id()));
     }
 
     @Test

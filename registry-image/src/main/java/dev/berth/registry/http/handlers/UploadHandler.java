@@ -57,9 +57,9 @@ public final class UploadHandler implements RouteHandler {
                 status(exchange, find(exchange, name, id));
                 return;
             }
-            // Requests that change an upload run one at a time per upload: two chunks racing for the
-            // same offset would otherwise both pass the offset check, mix their bytes, and leave a
-            // saved hash state that no longer matches the data (a blob stored under a wrong digest).
+            // Requests that change an upload run one at a time per upload within this process, so
+            // that a client's racing chunks queue here instead of failing each other in storage
+            // (which refuses all but one of them, also across processes).
             ReentrantLock lock = lockUpload(id);
             try {
                 switch (exchange.method()) {
