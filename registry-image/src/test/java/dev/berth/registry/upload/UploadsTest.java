@@ -19,6 +19,8 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +42,9 @@ class UploadsTest {
 
     @Test
     void theHashStateTravelsWithTheUploadSoItsBytesAreNeverReadBack() throws Exception {
-        Uploads noReadBack = new Uploads(refusingReadBack(storage), new RepositoryBlobs(storage, new Catalog(storage)),
+        Storage refusingReadBack = failing(storage, (method, args) -> method.equals("readUpload"),
+                () -> new AssertionError("the upload's bytes were read back"));
+        Uploads noReadBack = new Uploads(refusingReadBack, new RepositoryBlobs(storage, new Catalog(storage)),
                 Clock.systemUTC());
         UploadRecord started = noReadBack.start("team/app");
         noReadBack.append(noReadBack.find("team/app", started.id()), stream("first "));
@@ -88,17 +92,8 @@ class UploadsTest {
     void thePurgeGoesOnPastAnUploadItCannotRead() throws Exception {
         UploadRecord unreadable = uploads.start("team/app");
         UploadRecord stale = uploads.start("team/app");
-        Storage failingForOne = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(),
-                new Class<?>[] {Storage.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("upload") && args[0].equals(unreadable.id())) {
-                        throw new IllegalStateException("unreadable upload state");
-                    }
-                    try {
-                        return method.invoke(storage, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+        Storage failingForOne = failing(storage, (method, args) -> method.equals("upload") && args[0].equals(unreadable.id()),
+                () -> new IllegalStateException("unreadable upload state"));
         Uploads later = new Uploads(failingForOne, new RepositoryBlobs(storage, new Catalog(storage)),
                 Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(8)));
         assertEquals(1, later.purgeOlderThan(java.time.Duration.ofDays(7)));
@@ -112,12 +107,12 @@ class UploadsTest {
         assertThrows(UploadUnknownException.class, () -> uploads.find("team/other", started.id()));
     }
 
-    /** The storage, except that reading an upload back fails the test. */
-    private static Storage refusingReadBack(Storage storage) {
+    /** The storage, except that the calls {@code when} picks (by method name and arguments) throw. */
+    private static Storage failing(Storage storage, BiPredicate<String, Object[]> when, Supplier<Throwable> failure) {
         return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals("readUpload")) {
-                        throw new AssertionError("the upload's bytes were read back");
+                    if (when.test(method.getName(), args)) {
+                        throw failure.get();
                     }
                     try {
                         return method.invoke(storage, args);
