@@ -64,9 +64,8 @@ public final class FilesystemStorage implements Storage {
     @Override
     public void write(String path, byte[] content) throws IOException {
         Path target = resolve(path);
-        Path temp = tempBeside(target);
-        Files.write(temp, content);
-        moveIntoPlace(temp, target);
+        Files.createDirectories(target.getParent());
+        writeAtomically(target, content);
     }
 
     @Override
@@ -126,9 +125,8 @@ public final class FilesystemStorage implements Storage {
         if (Files.exists(target)) {
             return; // content-addressed: the same bytes are already there
         }
-        Path temp = tempBeside(target);
-        Files.write(temp, content);
-        moveIntoPlace(temp, target);
+        Files.createDirectories(target.getParent());
+        writeAtomically(target, content);
     }
 
     @Override
@@ -327,14 +325,11 @@ public final class FilesystemStorage implements Storage {
      * on another process may just have removed the upload, which must stay gone.
      */
     private void writeIntoUpload(String uploadId, String name, byte[] content) throws IOException {
-        Path target = resolve(uploadFile(uploadId, name));
-        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         try {
-            Files.write(temp, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            writeAtomically(resolve(uploadFile(uploadId, name)), content);
         } catch (NoSuchFileException e) {
             throw new NotFoundException("upload " + uploadId);
         }
-        moveIntoPlace(temp, target);
     }
 
     /** A file of the upload's own folder, as a storage path. */
@@ -359,9 +354,11 @@ public final class FilesystemStorage implements Storage {
         return resolved;
     }
 
-    private static Path tempBeside(Path target) throws IOException {
-        Files.createDirectories(target.getParent());
-        return target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+    /** Writes a temporary file beside {@code target} (whose folder must exist), then renames it over it. */
+    private static void writeAtomically(Path target, byte[] content) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        Files.write(temp, content);
+        moveIntoPlace(temp, target);
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {

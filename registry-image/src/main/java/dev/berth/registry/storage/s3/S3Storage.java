@@ -39,13 +39,13 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CreateMultipartUploadRequest;
 import software.amazon.awssdk.services.s3.model.Delete;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsRequest;
-import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Error;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -704,14 +704,18 @@ public final class S3Storage implements Storage {
 
     /** Deletes these keys in one request; what fails is left for the purge or garbage collection. */
     private void deleteQuietly(List<String> keys) {
-        List<ObjectIdentifier> objects = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
         try {
-            DeleteObjectsResponse deleted = s3.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
-                    .delete(Delete.builder().objects(objects).quiet(true).build()).build());
-            deleted.errors().forEach(e -> LOG.warn("could not delete {}: {}", e.key(), e.message()));
+            deleteObjects(keys).forEach(e -> LOG.warn("could not delete {}: {}", e.key(), e.message()));
         } catch (SdkException e) {
             LOG.warn("could not delete {}: {}", keys, e.getMessage());
         }
+    }
+
+    /** One DeleteObjects request (at most 1,000 keys); what S3 could not delete. */
+    private List<S3Error> deleteObjects(List<String> keys) {
+        List<ObjectIdentifier> objects = keys.stream().map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+        return s3.deleteObjects(DeleteObjectsRequest.builder().bucket(bucket)
+                .delete(Delete.builder().objects(objects).quiet(true).build()).build()).errors();
     }
 
     private void deleteQuietly(String key) {
@@ -729,16 +733,12 @@ public final class S3Storage implements Storage {
             String continuation = token;
             ListObjectsV2Response page = call(() -> s3.listObjectsV2(ListObjectsV2Request.builder()
                     .bucket(bucket).prefix(prefix).continuationToken(continuation).build()));
-            List<ObjectIdentifier> batch = page.contents().stream().map(S3Object::key)
-                    .filter(k -> !k.equals(keep))
-                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            List<String> batch = page.contents().stream().map(S3Object::key).filter(k -> !k.equals(keep)).toList();
             if (!batch.isEmpty()) {
-                DeleteObjectsResponse deleted = call(() -> s3.deleteObjects(DeleteObjectsRequest.builder()
-                        .bucket(bucket).delete(Delete.builder().objects(batch).quiet(true).build()).build()));
-                if (!deleted.errors().isEmpty()) {
-                    throw new IOException("S3 could not delete " + deleted.errors().size() + " object(s) under "
-                            + prefix + ", e.g. " + deleted.errors().get(0).key() + ": "
-                            + deleted.errors().get(0).message());
+                List<S3Error> errors = call(() -> deleteObjects(batch));
+                if (!errors.isEmpty()) {
+                    throw new IOException("S3 could not delete " + errors.size() + " object(s) under "
+                            + prefix + ", e.g. " + errors.get(0).key() + ": " + errors.get(0).message());
                 }
             }
             token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
