@@ -25,12 +25,14 @@ final class ConfigKeys {
             "storage.redirect.disable",
             "storage.maintenance.uploadpurging.enabled", "storage.maintenance.uploadpurging.age",
             "storage.maintenance.uploadpurging.interval",
-            "auth.htpasswd.realm", "auth.htpasswd.path");
+            "auth.htpasswd.realm", "auth.htpasswd.path",
+            "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
+            "limits.referrerssize", "limits.headersize", "limits.passwordchecks");
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
             "log", "http", "storage", "storage.filesystem", "storage.s3", "storage.delete", "storage.redirect",
-            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd");
+            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(

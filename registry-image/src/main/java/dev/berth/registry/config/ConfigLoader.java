@@ -56,7 +56,8 @@ public final class ConfigLoader {
         ConfigKeys.check(root, tree, envOrigin, warnings);
 
         checkVersion(tree);
-        RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree));
+        RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
+                readLimits(tree));
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
                     + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");
@@ -155,6 +156,47 @@ public final class ConfigLoader {
             throw tree.fail("auth.htpasswd.path", "file not readable: " + path);
         }
         return Optional.of(new Htpasswd(realm, path));
+    }
+
+    private static Limits readLimits(ConfigTree tree) {
+        Limits d = Limits.DEFAULTS;
+        return new Limits(
+                (int) positive(tree, "limits.uploads", d.uploads(), 100_000),
+                nonNegative(tree, "limits.uploadwait", d.uploadWait()),
+                positive(tree, "limits.bodytimeout", d.bodyTimeout()),
+                (int) positive(tree, "limits.manifestsize", d.manifestSize(), 64L << 20),
+                (int) positive(tree, "limits.manifests", d.manifests(), 100_000),
+                (int) positive(tree, "limits.referrerssize", d.referrersSize(), 64L << 20),
+                (int) atLeast(tree, "limits.headersize", d.headerSize(), 4096, 1L << 20),
+                (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024));
+    }
+
+    private static long positive(ConfigTree tree, String key, long otherwise, long max) {
+        return atLeast(tree, key, otherwise, 1, max);
+    }
+
+    private static long atLeast(ConfigTree tree, String key, long otherwise, long min, long max) {
+        long value = tree.number(key, otherwise);
+        if (value < min || value > max) {
+            throw tree.fail(key, "must be " + min + "-" + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static Duration positive(ConfigTree tree, String key, Duration otherwise) {
+        Duration value = tree.duration(key, otherwise);
+        if (value.isNegative() || value.isZero()) {
+            throw tree.fail(key, "must be longer than 0s");
+        }
+        return value;
+    }
+
+    private static Duration nonNegative(ConfigTree tree, String key, Duration otherwise) {
+        Duration value = tree.duration(key, otherwise);
+        if (value.isNegative()) {
+            throw tree.fail(key, "must not be negative");
+        }
+        return value;
     }
 
     private static String randomSecret() {

@@ -8,7 +8,16 @@ import java.util.Optional;
  * Typed, validated settings. Built by {@link ConfigLoader} from a registry:2-style
  * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
  */
-public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd) {
+public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits) {
+
+    public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd) {
+        this(http, storage, log, htpasswd, Limits.DEFAULTS);
+    }
+
+    public RegistryConfig withLimits(Limits newLimits) {
+        return new RegistryConfig(http, storage, log, htpasswd, newLimits);
+    }
+
 
     /**
      * {@code http.*}: where to listen, the secret that signs upload state, and how long a stop

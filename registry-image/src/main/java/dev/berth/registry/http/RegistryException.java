@@ -23,6 +23,15 @@ public class RegistryException extends RuntimeException {
         this.detail = detail;
     }
 
+    /**
+     * 429 TOOMANYREQUESTS: a limit of the registry is reached for now; the client may try again
+     * after {@code retryAfterSeconds} (docker, containerd and skopeo retry such answers).
+     */
+    public static RegistryException tooManyRequests(String detail, long retryAfterSeconds) {
+        return new RegistryException(ErrorCode.TOOMANYREQUESTS, detail)
+                .withHeader("Retry-After", Long.toString(Math.max(1, retryAfterSeconds)));
+    }
+
     public RegistryException withHeader(String name, String value) {
         headers.put(name, value);
         return this;
