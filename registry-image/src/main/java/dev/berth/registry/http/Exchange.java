@@ -72,6 +72,11 @@ public final class Exchange {
         return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
     }
 
+    /** Whether the request declares a body (a Content-Length above 0, or chunked). */
+    public boolean hasBody() {
+        return contentLength() > 0 || request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) != null;
+    }
+
     public InputStream body() {
         return Content.Source.asInputStream(request);
     }

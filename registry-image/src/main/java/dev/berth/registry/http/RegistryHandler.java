@@ -4,6 +4,7 @@ import dev.berth.registry.auth.BasicAuthenticator;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
@@ -23,17 +24,47 @@ final class RegistryHandler extends Handler.Abstract {
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
+    private final long bodyTimeoutMs;
+    private final long idleTimeoutMs;
 
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator) {
+    /**
+     * @param bodyTimeout while a request with a body is handled, its connection is cut after this
+     *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
+     * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
+     */
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, java.time.Duration bodyTimeout,
+            long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.authenticator = authenticator;
+        this.bodyTimeoutMs = bodyTimeout.toMillis();
+        this.idleTimeoutMs = idleTimeoutMs;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
         Exchange exchange = new Exchange(request, response);
+        if (!exchange.hasBody()) {
+            handle(exchange, callback);
+            return true;
+        }
+        // The connection's long idle timeout (kept above the load balancer's) is for the time
+        // between requests; while a body moves, a stall is cut much sooner. Restored before
+        // the answer completes, so the connection's next request starts with the long one.
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        endPoint.setIdleTimeout(bodyTimeoutMs);
+        handle(exchange, Callback.from(() -> {
+            endPoint.setIdleTimeout(idleTimeoutMs);
+            callback.succeeded();
+        }, failure -> {
+            endPoint.setIdleTimeout(idleTimeoutMs);
+            callback.failed(failure);
+        }));
+        return true;
+    }
+
+    private void handle(Exchange exchange, Callback callback) {
         try {
             authenticate(exchange);
             if (!router.route(exchange)) {
@@ -59,7 +90,6 @@ final class RegistryHandler extends Handler.Abstract {
             }
             answerError(exchange, error, callback);
         }
-        return true;
     }
 
     /**

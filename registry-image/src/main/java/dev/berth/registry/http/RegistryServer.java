@@ -2,6 +2,7 @@ package dev.berth.registry.http;
 
 import dev.berth.registry.auth.BasicAuthenticator;
 import dev.berth.registry.auth.HtpasswdFile;
+import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.content.Catalog;
 import dev.berth.registry.content.RepositoryBlobs;
@@ -14,6 +15,7 @@ import dev.berth.registry.http.handlers.ManifestHandler;
 import dev.berth.registry.http.handlers.ReferrersHandler;
 import dev.berth.registry.http.handlers.TagsHandler;
 import dev.berth.registry.http.handlers.UploadHandler;
+import dev.berth.registry.http.limits.Admission;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageFactory;
 import dev.berth.registry.upload.UploadPurger;
@@ -71,15 +73,20 @@ public final class RegistryServer implements AutoCloseable {
         RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog);
         Uploads uploads = new Uploads(storage, blobs, clock);
         UploadStateSigner signer = new UploadStateSigner(config.http().secret());
+        Limits limits = config.limits();
         Router router = new Router(
                 new BaseHandler(),
                 new CatalogHandler(catalog),
                 new HealthHandler(storage),
-                new UploadHandler(uploads, blobs, signer, storage.minimumChunkLength()),
+                new UploadHandler(uploads, blobs, signer, storage.minimumChunkLength(),
+                        new Admission("upload bodies", limits.uploads(), limits.uploadWait()), limits.bodyTimeout()),
                 new BlobHandler(storage, blobs, delete),
-                new ManifestHandler(manifests, delete),
+                new ManifestHandler(manifests, delete, limits.manifestSize(),
+                        new Admission("manifest bodies", limits.manifests(), limits.uploadWait()),
+                        new Admission("manifest checks", cpuPlaces(), limits.uploadWait()), limits.bodyTimeout()),
                 new TagsHandler(manifests),
-                new ReferrersHandler(manifests));
+                new ReferrersHandler(manifests, limits.referrersSize(),
+                        new Admission("referrers listings", limits.manifests(), limits.uploadWait())));
 
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth");
@@ -89,6 +96,7 @@ public final class RegistryServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setOutputBufferSize(IO_BUFFER_SIZE);
+        http.setRequestHeaderSize(limits.headerSize());
         HttpConnectionFactory http1 = new HttpConnectionFactory(http);
         // Big reads from the socket: fewer system calls per GiB pushed.
         http1.setInputBufferSize(IO_BUFFER_SIZE);
@@ -107,7 +115,8 @@ public final class RegistryServer implements AutoCloseable {
         }
         // A stop (SIGTERM from ECS after the load balancer drained the task) lets requests in
         // flight finish, up to http.draintimeout: a push of a large layer is one long PATCH.
-        server.setHandler(new GracefulHandler(new RegistryHandler(router, authenticator)));
+        server.setHandler(new GracefulHandler(new RegistryHandler(router, authenticator, limits.bodyTimeout(),
+                IDLE_TIMEOUT_MS)));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(config.http().drainTimeout().toMillis()); // 0: stop at once, as registry:2
         server.start();
@@ -117,6 +126,14 @@ public final class RegistryServer implements AutoCloseable {
         LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
                 config.storage().driver().name().toLowerCase());
         return registry;
+    }
+
+    /**
+     * CPU-bound request work (parsing and hashing a manifest) runs on fewer places than there
+     * are cores: virtual threads are not preempted, so a core must stay free for the rest.
+     */
+    private static int cpuPlaces() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     }
 
     /**

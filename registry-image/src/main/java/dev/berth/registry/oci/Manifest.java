@@ -25,7 +25,6 @@ public record Manifest(
         Optional<String> artifactType,
         Map<String, String> annotations) {
 
-    public static final int MAX_BYTES = 4 * 1024 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean isIndex() {

@@ -37,7 +37,8 @@ import java.util.stream.Stream;
 public final class FilesystemStorage implements Storage {
 
     private static final String TEMP_PREFIX = ".tmp-";
-    private static final int COPY_BUFFER = 1 << 20;
+    /** Per upload being written; with the hash buffers, what an upload in flight holds (see README, limits). */
+    static final int COPY_BUFFER = 256 * 1024;
 
     private final Path root;
 
@@ -197,9 +198,15 @@ public final class FilesystemStorage implements Storage {
             progress(channel.size()).requireAppendAt(uploadId, at);
             channel.position(offset);
             try {
-                byte[] buffer = new byte[COPY_BUFFER];
-                int n;
-                while ((n = data.readNBytes(buffer, 0, buffer.length)) > 0) {
+                // The buffer is made once the client has sent something: a stalled request holds none.
+                int first = data.read();
+                byte[] buffer = first < 0 ? new byte[0] : new byte[COPY_BUFFER];
+                int n = 0;
+                if (first >= 0) {
+                    buffer[0] = (byte) first;
+                    n = 1 + data.readNBytes(buffer, 1, buffer.length - 1);
+                }
+                for (; n > 0; n = data.readNBytes(buffer, 0, buffer.length)) {
                     ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
                     while (chunk.hasRemaining()) {
                         channel.write(chunk);

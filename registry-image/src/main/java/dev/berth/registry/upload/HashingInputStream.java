@@ -14,11 +14,15 @@ import java.util.concurrent.BlockingQueue;
  * each read copies its bytes into one of a few small buffers that a hasher thread consumes,
  * letting the hash and the storage write proceed side by side. {@link #finishHashing()} waits
  * for the hasher before the digest is read.
+ *
+ * <p>The buffers ({@value #BUFFERS} of {@value #BUFFER_SIZE} bytes, the most one upload holds
+ * here) are made when bytes first arrive, not before: a request whose client sends nothing
+ * costs no buffer memory.
  */
 final class HashingInputStream extends ObservedInputStream {
 
-    private static final int BUFFER_SIZE = 1024 * 1024;
-    private static final int BUFFERS = 3;
+    static final int BUFFER_SIZE = 256 * 1024;
+    static final int BUFFERS = 3;
     private static final Batch END = new Batch(new byte[0]);
 
     private final ResumableDigest digest;
@@ -27,6 +31,7 @@ final class HashingInputStream extends ObservedInputStream {
     private final Thread hasher;
     private volatile Throwable hasherFailure;
     private Batch current;
+    private int allocated;
     private boolean finished;
 
     private static final class Batch {
@@ -41,9 +46,6 @@ final class HashingInputStream extends ObservedInputStream {
     HashingInputStream(InputStream in, ResumableDigest digest) {
         super(in);
         this.digest = digest;
-        for (int i = 0; i < BUFFERS; i++) {
-            free.add(new Batch(new byte[BUFFER_SIZE]));
-        }
         this.hasher = Thread.ofVirtual().name("hasher").start(this::hashBatches);
     }
 
@@ -89,7 +91,13 @@ final class HashingInputStream extends ObservedInputStream {
     }
 
     private Batch takeFree() throws InterruptedException, IOException {
-        Batch batch = free.take();
+        Batch batch = free.poll();
+        if (batch == null && allocated < BUFFERS) {
+            allocated++;
+            batch = new Batch(new byte[BUFFER_SIZE]);
+        } else if (batch == null) {
+            batch = free.take();
+        }
         if (hasherFailure != null) {
             throw new IOException("hashing failed", hasherFailure);
         }

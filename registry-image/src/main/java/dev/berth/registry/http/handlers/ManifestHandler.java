@@ -8,6 +8,8 @@ import dev.berth.registry.http.ErrorCode;
 import dev.berth.registry.http.Exchange;
 import dev.berth.registry.http.RegistryException;
 import dev.berth.registry.http.RouteHandler;
+import dev.berth.registry.http.limits.Admission;
+import dev.berth.registry.http.limits.AdmittedBody;
 import dev.berth.registry.oci.Descriptor;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
@@ -17,6 +19,8 @@ import dev.berth.registry.oci.Tag;
 import dev.berth.registry.storage.NotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -25,10 +29,26 @@ public final class ManifestHandler implements RouteHandler {
 
     private final RepositoryManifests manifests;
     private final boolean deleteEnabled;
+    private final int maxBytes;
+    private final Admission bodies;
+    private final Admission parsing;
+    private final Duration bodyTimeout;
 
-    public ManifestHandler(RepositoryManifests manifests, boolean deleteEnabled) {
+    /**
+     * @param maxBytes the largest manifest accepted ({@code limits.manifestsize})
+     * @param bodies places for manifest bodies held in memory, each up to {@code maxBytes}
+     * @param parsing places for parsing and hashing them: CPU work, kept below the number of
+     *     cores so that it never occupies every carrier of the virtual threads (they are not
+     *     preempted, and a health check waiting behind a 4 MiB parse would time out)
+     */
+    public ManifestHandler(RepositoryManifests manifests, boolean deleteEnabled, int maxBytes, Admission bodies,
+            Admission parsing, Duration bodyTimeout) {
         this.manifests = manifests;
         this.deleteEnabled = deleteEnabled;
+        this.maxBytes = maxBytes;
+        this.bodies = bodies;
+        this.parsing = parsing;
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
@@ -66,15 +86,23 @@ public final class ManifestHandler implements RouteHandler {
     }
 
     private void put(Exchange exchange, String name, String reference, Optional<Digest> byDigest) throws IOException {
-        byte[] body = readLimited(exchange);
+        // The body holds a place from its first byte to the answer: the places bound the memory
+        // of all manifests in flight, however slowly their clients send them.
+        try (AdmittedBody admitted = AdmittedBody.small(exchange.body(), bodies, bodyTimeout)) {
+            put(exchange, name, reference, byDigest, readLimited(exchange, admitted));
+        }
+    }
+
+    private void put(Exchange exchange, String name, String reference, Optional<Digest> byDigest, byte[] body)
+            throws IOException {
         Manifest manifest;
-        try {
+        Digest actual;
+        try (Admission.Permit cpu = parsing.enter()) {
             manifest = Manifest.parse(body, exchange.header("Content-Type").orElse(""));
+            actual = Digest.compute(byDigest.map(Digest::algorithm).orElse(DigestAlgorithm.SHA256), body);
         } catch (InvalidManifestException e) {
             throw new RegistryException(ErrorCode.MANIFEST_INVALID, e.getMessage());
         }
-        DigestAlgorithm algorithm = byDigest.map(Digest::algorithm).orElse(DigestAlgorithm.SHA256);
-        Digest actual = Digest.compute(algorithm, body);
         if (byDigest.isPresent() && !byDigest.get().equals(actual)) {
             throw new RegistryException(ErrorCode.DIGEST_INVALID, "manifest body has digest " + actual
                     + ", not " + byDigest.get() + "; nothing was stored");
@@ -120,21 +148,44 @@ public final class ManifestHandler implements RouteHandler {
         return Optional.empty();
     }
 
-    private static byte[] readLimited(Exchange exchange) throws IOException {
+    /**
+     * The whole body, refused beyond {@code maxBytes}: with a Content-Length it is read into one
+     * array of exactly that size, else into one growing up to the limit.
+     */
+    private byte[] readLimited(Exchange exchange, InputStream body) throws IOException {
         long declared = exchange.contentLength();
-        if (declared > Manifest.MAX_BYTES) {
+        if (declared > maxBytes) {
             throw tooLarge(declared);
         }
-        byte[] body = exchange.body().readNBytes(Manifest.MAX_BYTES + 1);
-        if (body.length > Manifest.MAX_BYTES) {
-            throw tooLarge(body.length);
+        if (declared >= 0) {
+            byte[] bytes = new byte[(int) declared];
+            int n = body.readNBytes(bytes, 0, bytes.length);
+            if (n != bytes.length || body.read() >= 0) {
+                throw new RegistryException(ErrorCode.SIZE_INVALID, "manifest body of " + n
+                        + " bytes does not match its Content-Length " + declared);
+            }
+            return bytes;
         }
-        return body;
+        byte[] bytes = new byte[16 * 1024];
+        int length = 0;
+        while (true) {
+            if (length == bytes.length) {
+                if (length > maxBytes) {
+                    throw tooLarge(length);
+                }
+                bytes = Arrays.copyOf(bytes, (int) Math.min((long) maxBytes + 1, 2L * length));
+            }
+            int n = body.read(bytes, length, bytes.length - length);
+            if (n < 0) {
+                return Arrays.copyOf(bytes, length);
+            }
+            length += n;
+        }
     }
 
-    private static RegistryException tooLarge(long size) {
+    private RegistryException tooLarge(long size) {
         return new RegistryException(ErrorCode.SIZE_INVALID, 413, "manifest of " + size + " bytes is larger than the "
-                + Manifest.MAX_BYTES + " bytes allowed");
+                + maxBytes + " bytes allowed");
     }
 
     private static RegistryException unknown(String name, String reference) {

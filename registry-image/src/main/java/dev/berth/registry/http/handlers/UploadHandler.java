@@ -8,6 +8,8 @@ import dev.berth.registry.http.ErrorCode;
 import dev.berth.registry.http.Exchange;
 import dev.berth.registry.http.RegistryException;
 import dev.berth.registry.http.RouteHandler;
+import dev.berth.registry.http.limits.Admission;
+import dev.berth.registry.http.limits.AdmittedBody;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.OffsetMismatchException;
@@ -19,6 +21,7 @@ import dev.berth.registry.upload.UploadUnknownException;
 import dev.berth.registry.upload.Uploads;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,22 +37,39 @@ public final class UploadHandler implements RouteHandler {
     private final RepositoryBlobs blobs;
     private final UploadStateSigner signer;
     private final long minimumChunkLength;
+    private final Admission bodies;
+    private final Duration bodyTimeout;
 
-    public UploadHandler(Uploads uploads, RepositoryBlobs blobs, UploadStateSigner signer, long minimumChunkLength) {
+    /**
+     * @param bodies the places for upload bodies being read: each holds an upload's buffers,
+     *     so their number bounds the memory of all uploads in flight
+     * @param bodyTimeout after this long, a body slower than {@link AdmittedBody}'s floor is cut
+     */
+    public UploadHandler(Uploads uploads, RepositoryBlobs blobs, UploadStateSigner signer, long minimumChunkLength,
+            Admission bodies, Duration bodyTimeout) {
         this.uploads = uploads;
         this.blobs = blobs;
         this.signer = signer;
         this.minimumChunkLength = minimumChunkLength;
+        this.bodies = bodies;
+        this.bodyTimeout = bodyTimeout;
     }
 
     @Override
     public void handle(Exchange exchange, String name, String id) throws IOException {
+        // The body takes a place once its first byte arrives, and keeps it until the answer.
+        try (AdmittedBody body = AdmittedBody.upload(exchange.body(), bodies, bodyTimeout)) {
+            handle(exchange, name, id, body);
+        }
+    }
+
+    private void handle(Exchange exchange, String name, String id, InputStream body) throws IOException {
         try {
             if (id.isEmpty()) {
                 if (!exchange.method().equals("POST")) {
                     throw RouteHandler.unsupported(exchange, "POST");
                 }
-                start(exchange, name);
+                start(exchange, name, body);
                 return;
             }
             if (exchange.method().equals("GET") || exchange.method().equals("HEAD")) {
@@ -63,8 +83,8 @@ public final class UploadHandler implements RouteHandler {
             ReentrantLock lock = lockUpload(id);
             try {
                 switch (exchange.method()) {
-                    case "PATCH" -> patch(exchange, find(exchange, name, id));
-                    case "PUT" -> finish(exchange, find(exchange, name, id));
+                    case "PATCH" -> patch(exchange, find(exchange, name, id), body);
+                    case "PUT" -> finish(exchange, find(exchange, name, id), body);
                     case "DELETE" -> {
                         uploads.cancel(find(exchange, name, id));
                         exchange.send(204);
@@ -105,7 +125,7 @@ public final class UploadHandler implements RouteHandler {
         locks.computeIfPresent(id, (key, l) -> --l.users == 0 ? null : l);
     }
 
-    private void start(Exchange exchange, String name)
+    private void start(Exchange exchange, String name, InputStream body)
             throws IOException, UploadUnknownException, DigestMismatchException {
         Optional<String> mount = exchange.query("mount");
         Optional<String> from = exchange.query("from");
@@ -116,7 +136,7 @@ public final class UploadHandler implements RouteHandler {
         if (digestParam.isPresent()) { // monolithic: the whole blob in this POST
             Digest digest = Digests.require(digestParam.get());
             UploadRecord record = uploads.start(name);
-            uploads.complete(record, digest, exchange.body());
+            uploads.complete(record, digest, body);
             created(exchange, name, digest);
             return;
         }
@@ -143,11 +163,12 @@ public final class UploadHandler implements RouteHandler {
         accepted(exchange, record, 204);
     }
 
-    private void patch(Exchange exchange, UploadRecord record) throws IOException, UploadUnknownException {
-        InputStream body = chunkBody(exchange, record);
+    private void patch(Exchange exchange, UploadRecord record, InputStream body)
+            throws IOException, UploadUnknownException {
+        InputStream chunk = chunkBody(exchange, record, body);
         UploadRecord updated;
         try {
-            updated = uploads.append(record, body);
+            updated = uploads.append(record, chunk);
         } catch (OffsetMismatchException e) {
             throw outOfOrder(record, e.getMessage());
         } catch (DeclaredLengthInputStream.LengthMismatchException e) {
@@ -156,14 +177,15 @@ public final class UploadHandler implements RouteHandler {
         accepted(exchange, updated, 202);
     }
 
-    private void finish(Exchange exchange, UploadRecord record)
+    private void finish(Exchange exchange, UploadRecord record, InputStream body)
             throws IOException, UploadUnknownException, DigestMismatchException {
         String digestParam = exchange.query("digest").orElseThrow(() -> new RegistryException(
                 ErrorCode.DIGEST_INVALID, "the final PUT of an upload needs ?digest=<algorithm>:<hex>"));
         Digest digest = Digests.require(digestParam);
-        InputStream body = exchange.contentLength() == 0 ? InputStream.nullInputStream() : chunkBody(exchange, record);
+        InputStream chunk = exchange.contentLength() == 0 ? InputStream.nullInputStream()
+                : chunkBody(exchange, record, body);
         try {
-            uploads.complete(record, digest, body);
+            uploads.complete(record, digest, chunk);
         } catch (OffsetMismatchException e) {
             throw outOfOrder(record, e.getMessage());
         } catch (DeclaredLengthInputStream.LengthMismatchException e) {
@@ -178,10 +200,10 @@ public final class UploadHandler implements RouteHandler {
      * order) and be as long as the range (else 400 SIZE_INVALID; with chunked encoding that shows
      * only at the body's end, which then stores nothing).
      */
-    private InputStream chunkBody(Exchange exchange, UploadRecord record) throws IOException {
+    private InputStream chunkBody(Exchange exchange, UploadRecord record, InputStream body) throws IOException {
         Optional<String> contentRange = exchange.header("Content-Range");
         if (contentRange.isEmpty()) {
-            return exchange.body();
+            return body;
         }
         ByteRange range = ByteRange.ofContentRange(contentRange.get()).orElseThrow(() -> new RegistryException(
                 ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range must be '<first>-<last>', got '"
@@ -195,7 +217,7 @@ public final class UploadHandler implements RouteHandler {
             throw sizeInvalid(record, "Content-Range " + contentRange.get() + " covers " + range.length()
                     + " bytes but Content-Length is " + length);
         }
-        return length >= 0 ? exchange.body() : new DeclaredLengthInputStream(exchange.body(), range.length());
+        return length >= 0 ? body : new DeclaredLengthInputStream(body, range.length());
     }
 
     private UploadRecord find(Exchange exchange, String name, String id) throws IOException, UploadUnknownException {

@@ -1,0 +1,72 @@
+package dev.berth.registry.load;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A request written by hand on its own socket, for clients no HTTP library plays: one that
+ * declares a body and sends nothing, or trickles it.
+ */
+final class RawRequest implements AutoCloseable {
+
+    private final Socket socket;
+    private final OutputStream out;
+
+    private RawRequest(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+    }
+
+    /** Opens a connection and sends the request line and headers (each "Name: value"), no body. */
+    static RawRequest open(URI base, String method, String pathAndQuery, String... headers) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
+        socket.setSoTimeout(60_000);
+        RawRequest request = new RawRequest(socket);
+        StringBuilder head = new StringBuilder(method + " " + pathAndQuery + " HTTP/1.1\r\nHost: " + base.getHost() + ":"
+                + base.getPort() + "\r\n");
+        for (String header : headers) {
+            head.append(header).append("\r\n");
+        }
+        request.out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+        request.out.flush();
+        return request;
+    }
+
+    void send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** The status line of the answer, or null when the server closed without one. */
+    String readStatusLine() throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            line.append((char) c);
+        }
+        return line.isEmpty() ? null : line.toString().trim();
+    }
+
+    boolean isClosedByServer() {
+        try {
+            socket.setSoTimeout(100);
+            return socket.getInputStream().read() < 0;
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
