@@ -168,6 +168,7 @@ public final class ConfigLoader {
                 (int) positive(tree, "limits.manifests", d.manifests(), 100_000),
                 (int) positive(tree, "limits.referrerssize", d.referrersSize(), 64L << 20),
                 (int) atLeast(tree, "limits.headersize", d.headerSize(), 4096, 1L << 20),
+                (int) atLeast(tree, "limits.connections", d.connections(), 16, 1_000_000),
                 (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024));
     }
 

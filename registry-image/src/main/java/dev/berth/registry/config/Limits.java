@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param referrersSize the most bytes of descriptors in one referrers response; more come as
  *     further pages through a {@code Link} header
  * @param headerSize the largest request line plus headers, in bytes
+ * @param connections open connections; beyond them new ones wait in the system's accept queue
  * @param passwordChecks password (bcrypt) checks that run at the same time, all clients together
  */
 public record Limits(
@@ -27,8 +28,9 @@ public record Limits(
         int manifests,
         int referrersSize,
         int headerSize,
+        int connections,
         int passwordChecks) {
 
     public static final Limits DEFAULTS = new Limits(
-            64, Duration.ofSeconds(30), Duration.ofSeconds(60), 4 * 1024 * 1024, 16, 1024 * 1024, 16 * 1024, 1);
+            64, Duration.ofSeconds(30), Duration.ofSeconds(60), 4 * 1024 * 1024, 8, 1024 * 1024, 16 * 1024, 1024, 1);
 }

@@ -35,6 +35,12 @@ public final class SettingsSummary {
         lines.add("auth: " + config.htpasswd()
                 .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path())
                 .orElse("none: anyone who reaches the port can push and pull"));
+        Limits limits = config.limits();
+        lines.add("limits: uploads " + limits.uploads() + ", uploadwait " + GoDuration.format(limits.uploadWait())
+                + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()
+                + ", manifests " + limits.manifests() + ", referrerssize " + limits.referrersSize()
+                + ", headersize " + limits.headerSize() + ", connections " + limits.connections()
+                + ", passwordchecks " + limits.passwordChecks());
         return lines;
     }
 

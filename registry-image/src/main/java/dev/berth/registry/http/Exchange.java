@@ -24,6 +24,8 @@ import org.eclipse.jetty.util.Fields;
 public final class Exchange {
 
     private static final int COPY_BUFFER = 256 * 1024;
+    /** A body is read away for at most this long: a trickling client gets its answer and a closed connection. */
+    private static final long DISCARD_NANOS = 2_000_000_000L;
 
     private final Request request;
     private final Response response;
@@ -91,14 +93,16 @@ public final class Exchange {
                 && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null) {
             return; // no body
         }
+        long deadline = System.nanoTime() + DISCARD_NANOS;
         try (InputStream in = Content.Source.asInputStream(request)) {
             byte[] buffer = new byte[64 * 1024];
             long left = limit;
             int n;
-            while (left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
+            while (left > 0 && System.nanoTime() < deadline
+                    && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
                 left -= n;
             }
-            if (left <= 0 && in.read() != -1) {
+            if (left <= 0 || System.nanoTime() >= deadline) {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
             }
         } catch (IOException | RuntimeException e) {

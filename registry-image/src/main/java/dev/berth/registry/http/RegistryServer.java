@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -107,6 +108,8 @@ public final class RegistryServer implements AutoCloseable {
         // Jetty's default is 1 s, which would also cut a client pausing briefly mid-chunk.
         connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT_MS);
         server.addConnector(connector);
+        // Each connection with a request under way may hold a network buffer (direct memory).
+        server.addBean(new NetworkConnectionLimit(limits.connections(), server));
         Optional<BasicAuthenticator> authenticator = Optional.empty();
         if (config.htpasswd().isPresent()) {
             RegistryConfig.Htpasswd htpasswd = config.htpasswd().get();

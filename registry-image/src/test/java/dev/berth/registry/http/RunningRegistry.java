@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -22,26 +23,33 @@ public final class RunningRegistry implements BeforeAllCallback, AfterAllCallbac
     private static final AtomicInteger REPOSITORIES = new AtomicInteger();
 
     private final boolean deleteEnabled;
+    private final Limits limits;
     private Path root;
     private RegistryServer server;
     private RegistryClient client;
 
-    private RunningRegistry(boolean deleteEnabled) {
+    private RunningRegistry(boolean deleteEnabled, Limits limits) {
         this.deleteEnabled = deleteEnabled;
+        this.limits = limits;
     }
 
     public static RunningRegistry withDelete() {
-        return new RunningRegistry(true);
+        return new RunningRegistry(true, Limits.DEFAULTS);
     }
 
     public static RunningRegistry withoutDelete() {
-        return new RunningRegistry(false);
+        return new RunningRegistry(false, Limits.DEFAULTS);
+    }
+
+    /** A registry with other {@code limits.*} than the defaults. */
+    public static RunningRegistry withLimits(Limits limits) {
+        return new RunningRegistry(true, limits);
     }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         root = Files.createTempDirectory("berth-test-");
-        server = RegistryServer.start(RegistryConfig.forFilesystem(root, deleteEnabled));
+        server = RegistryServer.start(RegistryConfig.forFilesystem(root, deleteEnabled).withLimits(limits));
         client = new RegistryClient(server.baseUri());
     }
 

@@ -45,6 +45,14 @@ final class Pusher {
         return HTTP.send(request, BodyHandlers.ofString());
     }
 
+    URI uri(String pathAndQuery) {
+        return base.resolve(pathAndQuery);
+    }
+
+    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return HTTP.send(request, BodyHandlers.ofString());
+    }
+
     HttpResponse<String> get(String pathAndQuery) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60)).GET()
                 .build(), BodyHandlers.ofString());

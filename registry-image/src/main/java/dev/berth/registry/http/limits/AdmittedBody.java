@@ -24,26 +24,34 @@ public final class AdmittedBody extends FilterInputStream {
     private final Admission admission;
     private final long graceNanos;
     private final long minBytesPerSecond;
+    private final boolean fromRequestStart;
     private Admission.Permit permit;
     private int pending = -2; // -2: nothing read yet
-    private long admittedAt;
+    private long clockStart;
     private long bytes;
 
-    private AdmittedBody(InputStream body, Admission admission, java.time.Duration grace, long minBytesPerSecond) {
+    private AdmittedBody(InputStream body, Admission admission, java.time.Duration grace, long minBytesPerSecond,
+            boolean fromRequestStart) {
         super(body);
         this.admission = admission;
         this.graceNanos = grace.toNanos();
         this.minBytesPerSecond = minBytesPerSecond;
+        this.fromRequestStart = fromRequestStart;
+        this.clockStart = System.nanoTime();
     }
 
     /** A blob's body: after {@code grace}, cut if its average rate is below the floor. */
     public static AdmittedBody upload(InputStream body, Admission admission, java.time.Duration grace) {
-        return new AdmittedBody(body, admission, grace, UPLOAD_MIN_BYTES_PER_SECOND);
+        return new AdmittedBody(body, admission, grace, UPLOAD_MIN_BYTES_PER_SECOND, false);
     }
 
-    /** A small body (a manifest) that must arrive whole within {@code deadline} of its first byte. */
+    /**
+     * A small body (a manifest) that must arrive whole within {@code deadline} of the request's
+     * start, time spent waiting for a place included: a crowd of trickling clients is cut in one
+     * deadline, not one batch of places after another.
+     */
     public static AdmittedBody small(InputStream body, Admission admission, java.time.Duration deadline) {
-        return new AdmittedBody(body, admission, deadline, Long.MAX_VALUE / 1_000_000L);
+        return new AdmittedBody(body, admission, deadline, Long.MAX_VALUE / 1_000_000L, true);
     }
 
     @Override
@@ -62,7 +70,9 @@ public final class AdmittedBody extends FilterInputStream {
             pending = in.read(); // blocks until the client sends something, without a buffer of ours
             if (pending >= 0) {
                 permit = admission.enter();
-                admittedAt = System.nanoTime();
+                if (!fromRequestStart) {
+                    clockStart = System.nanoTime();
+                }
             }
         }
         if (pending >= 0) {
@@ -80,7 +90,7 @@ public final class AdmittedBody extends FilterInputStream {
     }
 
     private void checkRate() throws EofException {
-        long elapsed = System.nanoTime() - admittedAt;
+        long elapsed = System.nanoTime() - clockStart;
         if (elapsed > graceNanos && bytes < minBytesPerSecond * Math.max(1, elapsed / 1_000_000_000L)) {
             // An EofException ends the request like a client that went away: no answer, connection closed.
             throw new EofException("request body too slow: " + bytes + " bytes in " + elapsed / 1_000_000_000L

@@ -1,4 +1,4 @@
-package dev.berth.registry.load;
+package dev.berth.registry.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * A request written by hand on its own socket, for clients no HTTP library plays: one that
  * declares a body and sends nothing, or trickles it.
  */
-final class RawRequest implements AutoCloseable {
+public final class RawRequest implements AutoCloseable {
 
     private final Socket socket;
     private final OutputStream out;
@@ -23,7 +23,7 @@ final class RawRequest implements AutoCloseable {
     }
 
     /** Opens a connection and sends the request line and headers (each "Name: value"), no body. */
-    static RawRequest open(URI base, String method, String pathAndQuery, String... headers) throws IOException {
+    public static RawRequest open(URI base, String method, String pathAndQuery, String... headers) throws IOException {
         Socket socket = new Socket();
         socket.connect(new InetSocketAddress(base.getHost(), base.getPort()), 5_000);
         socket.setSoTimeout(60_000);
@@ -38,13 +38,13 @@ final class RawRequest implements AutoCloseable {
         return request;
     }
 
-    void send(byte[] bytes) throws IOException {
+    public void send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
     /** The status line of the answer, or null when the server closed without one. */
-    String readStatusLine() throws IOException {
+    public String readStatusLine() throws IOException {
         InputStream in = socket.getInputStream();
         StringBuilder line = new StringBuilder();
         int c;
@@ -54,7 +54,36 @@ final class RawRequest implements AutoCloseable {
         return line.isEmpty() ? null : line.toString().trim();
     }
 
-    boolean isClosedByServer() {
+    /** The status line and headers of the answer, up to the blank line; empty when the server closed first. */
+    public String readHead() throws IOException {
+        StringBuilder head = new StringBuilder();
+        String line;
+        while ((line = readStatusLine()) != null && !line.isEmpty()) {
+            head.append(line).append('\n');
+        }
+        return head.toString();
+    }
+
+    /** Whether the server closes the connection within {@code timeout}, reading away whatever it sends. */
+    public boolean awaitClosed(java.time.Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        InputStream in = socket.getInputStream();
+        while (System.nanoTime() < deadline) {
+            socket.setSoTimeout((int) Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            try {
+                if (in.read() < 0) {
+                    return true;
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            } catch (IOException e) {
+                return true; // reset
+            }
+        }
+        return false;
+    }
+
+    public boolean isClosedByServer() {
         try {
             socket.setSoTimeout(100);
             return socket.getInputStream().read() < 0;

@@ -1,0 +1,115 @@
+package dev.berth.registry.http;
+
+import static dev.berth.registry.http.ErrorAssertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.registry.config.Limits;
+import dev.berth.registry.testing.RawRequest;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code limits.*} at work on real connections: places are taken by bodies that send, not by
+ * requests that wait; beyond them 429; stalled and trickling bodies are cut; referrers in pages.
+ */
+class RequestLimitsTest {
+
+    /** One upload place, one manifest place, short waits and timeouts, one descriptor per referrers page. */
+    @RegisterExtension
+    static final RunningRegistry registry = RunningRegistry.withLimits(new Limits(1, Duration.ofSeconds(1),
+            Duration.ofSeconds(2), 4 * 1024 * 1024, 1, 1, 16 * 1024, 1024, 1));
+
+    private final RegistryClient client = registry.client();
+
+    private RawRequest patch(String location, long length) throws Exception {
+        return RawRequest.open(client.base(), "PATCH", location, "Content-Type: application/octet-stream",
+                "Content-Length: " + length);
+    }
+
+    @Test
+    void aRequestThatSendsNothingHoldsNoPlace() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        try (RawRequest silent = patch(client.startUpload(repo), 1_000_000)) {
+            // The only upload place is free: a real push goes through beside the silent request.
+            String digest = client.pushBlob(repo, Blobs.random(64 * 1024));
+            assertEquals(200, client.head("/v2/" + repo + "/blobs/" + digest).status());
+        }
+    }
+
+    @Test
+    void aBodyBeyondThePlacesIsAnswered429WithRetryAfter() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        String waiting = client.startUpload(repo);
+        try (RawRequest sending = patch(client.startUpload(repo), 1_000_000)) {
+            sending.send(new byte[100]); // takes the one place and keeps it
+            Thread.sleep(200);
+            RegistryClient.Response refused = client.patch(waiting, Blobs.random(1000));
+            assertError(refused, 429, "TOOMANYREQUESTS");
+            assertTrue(Integer.parseInt(refused.requireHeader("Retry-After")) >= 1, refused::toString);
+        }
+        // The place is free again once that request ended.
+        assertEquals(202, client.patch(waiting, Blobs.random(1000)).status());
+    }
+
+    @Test
+    void aStalledChunkIsCutAfterTheBodyTimeoutAndStoresNothing() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        String location = client.startUpload(repo);
+        try (RawRequest stalled = patch(location, 1000)) {
+            stalled.send(new byte[10]);
+            assertTrue(stalled.awaitClosed(Duration.ofSeconds(10)), "the connection is cut");
+        }
+        // Nothing of the cut chunk was kept: the upload goes on from 0.
+        RegistryClient.Response from0 = client.patch(location, Blobs.random(100), "Content-Range", "0-99");
+        assertEquals(202, from0.status(), from0::toString);
+        assertEquals("0-99", from0.requireHeader("Range"));
+    }
+
+    @Test
+    void aTricklingManifestIsCutAtTheBodyTimeout() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        long start = System.nanoTime();
+        boolean cut = false;
+        try (RawRequest trickling = RawRequest.open(client.base(), "PUT", "/v2/" + repo + "/manifests/slow",
+                "Content-Type: application/vnd.oci.image.manifest.v1+json", "Content-Length: 1000")) {
+            for (int i = 0; i < 40 && !cut; i++) {
+                try {
+                    trickling.send(new byte[] {' '});
+                    cut = trickling.awaitClosed(Duration.ofMillis(250));
+                } catch (java.io.IOException e) {
+                    cut = true;
+                }
+            }
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(cut, "a manifest sending a byte every 250 ms is cut");
+        assertTrue(seconds < 8, "cut after " + seconds + " s, the body timeout is 2 s");
+    }
+
+    @Test
+    void referrersComeInPagesLinkedByTheLinkHeader() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        PushedImage image = PushedImage.push(client, repo, "v1");
+        for (int i = 0; i < 3; i++) {
+            ReferrersTest.pushArtifact(client, repo, image, ReferrersTest.SBOM, Blobs.OCI_EMPTY,
+                    "{\"n\":\"" + i + "\"}");
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        String next = "/v2/" + repo + "/referrers/" + image.digest() + "?artifactType="
+                + java.net.URLEncoder.encode(ReferrersTest.SBOM, java.nio.charset.StandardCharsets.UTF_8);
+        int pages = 0;
+        while (next != null) {
+            RegistryClient.Response page = client.get(next);
+            assertEquals(200, page.status(), page::toString);
+            assertEquals("artifactType", page.requireHeader("OCI-Filters-Applied"), page::toString);
+            page.json().path("manifests").forEach(d -> seen.add(d.path("digest").asText()));
+            pages++;
+            next = page.header("Link").map(l -> l.substring(l.indexOf('<') + 1, l.indexOf('>'))).orElse(null);
+            assertTrue(pages <= 3, "no more pages than descriptors");
+        }
+        assertEquals(3, pages, "one descriptor per page at limits.referrerssize 1");
+        assertEquals(3, seen.size(), seen::toString);
+    }
+}
