@@ -26,7 +26,8 @@ final class WriteHealth {
     private final Path folder;
     private final FileStore store;
     private volatile boolean failedSinceLastWrite;
-    private long lastProbe;
+    private boolean probeFailed;
+    private long lastFailedProbe;
 
     WriteHealth(Path folder) throws IOException {
         this.folder = folder;
@@ -67,19 +68,24 @@ final class WriteHealth {
         return Optional.empty();
     }
 
-    /** A small real write, at most every 2 s (in between, the last verdict holds). */
+    /** A small real write; after one that failed, the next waits 2 s (in between, the verdict holds). */
     private synchronized boolean probeSucceeds() {
-        long now = System.nanoTime();
-        if (now - lastProbe < PROBE_INTERVAL_NANOS) {
-            return !failedSinceLastWrite;
+        if (!failedSinceLastWrite) {
+            return true; // a write or a concurrent probe succeeded meanwhile
         }
-        lastProbe = now;
+        long now = System.nanoTime();
+        if (probeFailed && now - lastFailedProbe < PROBE_INTERVAL_NANOS) {
+            return false;
+        }
         Path probe = folder.resolve(FilesystemStorage.TEMP_PREFIX + "write-probe-" + ProcessHandle.current().pid());
         try {
             Files.write(probe, PROBE);
             failedSinceLastWrite = false;
+            probeFailed = false;
             return true;
         } catch (IOException e) {
+            probeFailed = true;
+            lastFailedProbe = now;
             return false;
         } finally {
             try {
