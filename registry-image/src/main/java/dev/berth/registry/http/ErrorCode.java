@@ -18,6 +18,8 @@ public enum ErrorCode {
     TOOMANYREQUESTS(429, "too many requests"),
     RANGE_INVALID(416, "invalid content range"),
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
+    /** registry:2's code for a registry that cannot serve the request for now (its storage). */
+    UNAVAILABLE(503, "service unavailable"),
     /** Never caused by the request: a fault of the registry, details in its log. */
     UNKNOWN(500, "unknown error");
 

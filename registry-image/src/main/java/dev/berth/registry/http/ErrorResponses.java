@@ -18,7 +18,7 @@ final class ErrorResponses {
         ArrayNode errors = body.putArray("errors");
         ObjectNode entry = errors.addObject();
         entry.put("code", error.code().name());
-        entry.put("message", error.code().message());
+        entry.put("message", error.message());
         entry.put("detail", error.detail());
         for (Map.Entry<String, String> header : error.headers().entrySet()) {
             exchange.header(header.getKey(), header.getValue());

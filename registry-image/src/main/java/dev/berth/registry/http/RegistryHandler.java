@@ -82,11 +82,14 @@ final class RegistryHandler extends Handler.Abstract {
             // %-escape, is the client's error when Jetty says 4xx: never a 500.
             RegistryException error = e instanceof HttpException http ? clientError(http.getCode(), http.getReason())
                     : null;
-            if (error == null) {
+            if (error != null) {
+                LOG.debug("{} {} -> {} {}", exchange.method(), exchange.path(), error.status(), e.toString());
+            } else if ((error = StorageFailures.answerFor(e).orElse(null)) != null) {
+                // The storage's condition, not a bug: one line, no stack trace.
+                LOG.warn("{} {} -> {}: {}", exchange.method(), exchange.path(), error.status(), e.toString());
+            } else {
                 LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
                 error = new InternalError(e);
-            } else {
-                LOG.debug("{} {} -> {} {}", exchange.method(), exchange.path(), error.status(), e.toString());
             }
             answerError(exchange, error, callback);
         }

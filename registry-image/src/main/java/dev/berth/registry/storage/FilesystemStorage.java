@@ -11,11 +11,17 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -36,15 +42,18 @@ import java.util.stream.Stream;
  */
 public final class FilesystemStorage implements Storage {
 
-    private static final String TEMP_PREFIX = ".tmp-";
+    /** Temporary files (see writeAtomically) start so; listings skip them, the leftover sweep removes old ones. */
+    static final String TEMP_PREFIX = ".tmp-";
     /** Per upload being written; with the hash buffers, what an upload in flight holds (see README, limits). */
     static final int COPY_BUFFER = 256 * 1024;
 
     private final Path root;
+    private final WriteHealth health;
 
     public FilesystemStorage(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
+        this.health = new WriteHealth(this.root);
     }
 
     public Path root() {
@@ -65,8 +74,11 @@ public final class FilesystemStorage implements Storage {
     @Override
     public void write(String path, byte[] content) throws IOException {
         Path target = resolve(path);
-        Files.createDirectories(target.getParent());
-        writeAtomically(target, content);
+        writing(() -> {
+            Files.createDirectories(target.getParent());
+            writeAtomically(target, content);
+            return null;
+        });
     }
 
     @Override
@@ -126,8 +138,11 @@ public final class FilesystemStorage implements Storage {
         if (Files.exists(target)) {
             return; // content-addressed: the same bytes are already there
         }
-        Files.createDirectories(target.getParent());
-        writeAtomically(target, content);
+        writing(() -> {
+            Files.createDirectories(target.getParent());
+            writeAtomically(target, content);
+            return null;
+        });
     }
 
     @Override
@@ -151,13 +166,23 @@ public final class FilesystemStorage implements Storage {
     @Override
     public UploadProgress createUpload(String uploadId, byte[] info) throws IOException {
         Path data = uploadData(uploadId);
-        Files.createDirectories(data.getParent());
         try {
+            Files.createDirectories(data.getParent());
             Files.createFile(data);
         } catch (FileAlreadyExistsException e) {
             throw new IOException("upload id collision: " + uploadId, e);
+        } catch (IOException e) {
+            throw health.classify(e);
         }
-        writeIntoUpload(uploadId, INFO, info);
+        try {
+            writing(() -> {
+                writeIntoUpload(uploadId, INFO, info);
+                return null;
+            });
+        } catch (IOException e) {
+            deleteQuietly(data.getParent(), e); // an upload without its description is of no use
+            throw e;
+        }
         return progress(0);
     }
 
@@ -223,9 +248,14 @@ public final class FilesystemStorage implements Storage {
                     writeIntoUpload(uploadId, HASH_STATE, ByteBuffer.allocate(Long.BYTES + hashState.get().length)
                             .putLong(size).put(hashState.get()).array());
                 }
+                health.succeeded();
                 return progress(size);
-            } catch (IOException | RuntimeException e) {
-                cutBack(channel, offset, e); // all or nothing: drop the part of a failed chunk
+            } catch (IOException e) {
+                IOException failure = health.classify(e); // before the cut back frees the space
+                cutBack(channel, offset, failure); // all or nothing: drop the part of a failed chunk
+                throw failure;
+            } catch (RuntimeException e) {
+                cutBack(channel, offset, e);
                 throw e;
             }
         }
@@ -301,7 +331,7 @@ public final class FilesystemStorage implements Storage {
                 throw new UploadChangedException(uploadId, verified, current);
             }
             Path target = blobPath(digest);
-            Files.createDirectories(target.getParent());
+            writing(() -> Files.createDirectories(target.getParent()));
             // A rename, not a copy: commit time does not grow with the blob. Replacing an existing
             // blob of the same digest is harmless, the bytes are the same. Held under the lock, so
             // no append slips in between the check and the move.
@@ -313,6 +343,70 @@ public final class FilesystemStorage implements Storage {
     @Override
     public void deleteUpload(String uploadId) throws IOException {
         deleteTree(uploadData(uploadId).getParent());
+    }
+
+    // ---- crash leftovers ----
+
+    @Override
+    public int removeCrashLeftovers(Duration olderThan) throws IOException {
+        FileTime cutoff = FileTime.from(Instant.now().minus(olderThan));
+        int removed = removeOldTemporaryFiles(cutoff);
+        try (DirectoryStream<Path> uploads = Files.newDirectoryStream(root.resolve(StoragePaths.UPLOADS))) {
+            for (Path upload : uploads) {
+                if (isIncompleteUpload(upload) && lastChange(upload).compareTo(cutoff) < 0) {
+                    deleteTree(upload);
+                    removed++;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            // no uploads yet
+        }
+        return removed;
+    }
+
+    /** The atomic writes' temporary files anywhere below the root: a live one exists for milliseconds. */
+    private int removeOldTemporaryFiles(FileTime cutoff) throws IOException {
+        int[] removed = {0};
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (file.getFileName().toString().startsWith(TEMP_PREFIX)
+                        && attrs.lastModifiedTime().compareTo(cutoff) < 0 && Files.deleteIfExists(file)) {
+                    removed[0]++;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                return FileVisitResult.CONTINUE; // removed meanwhile (a commit, a cancel)
+            }
+        });
+        return removed[0];
+    }
+
+    /**
+     * An upload folder without its data or its description: a creation or a removal stopped half
+     * way. No request can use it (upload() answers not found); one being created right now is
+     * recent, which the caller's age check covers.
+     */
+    private static boolean isIncompleteUpload(Path upload) {
+        return Files.isDirectory(upload)
+                && (Files.notExists(upload.resolve("data")) || Files.notExists(upload.resolve(INFO)));
+    }
+
+    /** The latest modification of the folder or anything in it. */
+    private static FileTime lastChange(Path folder) throws IOException {
+        FileTime latest = Files.getLastModifiedTime(folder);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
+            for (Path entry : entries) {
+                FileTime modified = Files.getLastModifiedTime(entry);
+                if (modified.compareTo(latest) > 0) {
+                    latest = modified;
+                }
+            }
+        }
+        return latest;
     }
 
     // ---- paths ----
@@ -361,11 +455,50 @@ public final class FilesystemStorage implements Storage {
         return resolved;
     }
 
-    /** Writes a temporary file beside {@code target} (whose folder must exist), then renames it over it. */
+    /**
+     * Writes a temporary file beside {@code target} (whose folder must exist), then renames it
+     * over it. A failed write (a full disk) removes its part at once.
+     */
     private static void writeAtomically(Path target, byte[] content) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
-        Files.write(temp, content);
+        try {
+            Files.write(temp, content);
+        } catch (IOException e) {
+            deleteQuietly(temp, e);
+            throw e;
+        }
         moveIntoPlace(temp, target);
+    }
+
+    @FunctionalInterface
+    private interface Write<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs a write, telling the write health how it went; a lack of space fails as StorageFullException. */
+    private <T> T writing(Write<T> write) throws IOException {
+        T result;
+        try {
+            result = write.run();
+        } catch (IOException e) {
+            throw health.classify(e);
+        }
+        health.succeeded();
+        return result;
+    }
+
+    @Override
+    public Optional<String> writeProblem() {
+        return health.problem();
+    }
+
+    /** Removes a file or folder a failed write leaves; a failure to do so is noted on the write's. */
+    private static void deleteQuietly(Path path, Exception failure) {
+        try {
+            deleteTree(path);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {

@@ -162,6 +162,25 @@ public interface Storage extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Why this storage cannot take writes now (a full filesystem), or empty when it can; asked
+     * by every {@code /healthz}, so it must be cheap. Backends that cannot tell say empty.
+     */
+    default Optional<String> writeProblem() {
+        return Optional.empty();
+    }
+
+    /**
+     * Removes what a process killed mid-write leaves behind and no request can use any more
+     * (temporary files, upload folders without their data or description), once untouched for
+     * {@code olderThan}: younger ones may belong to a write in progress.
+     *
+     * @return how many were removed
+     */
+    default int removeCrashLeftovers(Duration olderThan) throws IOException {
+        return 0;
+    }
+
     @Override
     default void close() throws IOException {}
 }

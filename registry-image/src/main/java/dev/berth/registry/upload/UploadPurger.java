@@ -7,7 +7,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Removes abandoned uploads on a schedule ({@code storage.maintenance.uploadpurging}). */
+/**
+ * Removes abandoned uploads on a schedule ({@code storage.maintenance.uploadpurging}), and the
+ * leftovers of interrupted writes: at start, once more when those of a crash just before the
+ * start are old enough, then with every purge.
+ */
 public final class UploadPurger implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UploadPurger.class);
@@ -18,29 +22,39 @@ public final class UploadPurger implements AutoCloseable {
     }
 
     public static UploadPurger start(Uploads uploads, UploadPurging settings) {
-        if (!settings.enabled()) {
-            return new UploadPurger(null);
-        }
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upload-purger");
             t.setDaemon(true);
             return t;
         });
-        long interval = settings.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(() -> {
-            try {
-                uploads.purgeOlderThan(settings.age());
-            } catch (Exception e) {
-                LOG.warn("upload purge failed; will retry in {}", settings.interval(), e);
-            }
-        }, Math.min(interval, 60_000), interval, TimeUnit.MILLISECONDS);
+        // Leftovers hold no one's data, so they go even with purging disabled.
+        long leftoverAge = Uploads.LEFTOVER_AGE.toMillis();
+        scheduler.schedule(() -> removeLeftovers(uploads), 0, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> removeLeftovers(uploads), leftoverAge + 60_000, TimeUnit.MILLISECONDS);
+        if (settings.enabled()) {
+            long interval = settings.interval().toMillis();
+            scheduler.scheduleWithFixedDelay(() -> {
+                try {
+                    uploads.purgeOlderThan(settings.age());
+                } catch (Exception e) {
+                    LOG.warn("upload purge failed; will retry in {}", settings.interval(), e);
+                }
+                removeLeftovers(uploads);
+            }, Math.min(interval, 60_000), interval, TimeUnit.MILLISECONDS);
+        }
         return new UploadPurger(scheduler);
+    }
+
+    private static void removeLeftovers(Uploads uploads) {
+        try {
+            uploads.removeCrashLeftovers();
+        } catch (Exception e) {
+            LOG.warn("removing leftovers of interrupted writes failed; will retry with the next purge", e);
+        }
     }
 
     @Override
     public void close() {
-        if (scheduler != null) {
-            scheduler.shutdownNow();
-        }
+        scheduler.shutdownNow();
     }
 }

@@ -153,6 +153,21 @@ public final class Uploads {
         storage.deleteUpload(record.id());
     }
 
+    /**
+     * How long a temporary file or an incomplete upload folder must have been untouched before
+     * it counts as a crash's leftover: a write in progress touches its own every moment.
+     */
+    public static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
+
+    /** Removes what processes killed mid-write left in the storage (see Storage.removeCrashLeftovers). */
+    public int removeCrashLeftovers() throws IOException {
+        int removed = storage.removeCrashLeftovers(LEFTOVER_AGE);
+        if (removed > 0) {
+            LOG.info("removed {} leftover(s) of interrupted writes (temporary files, incomplete uploads)", removed);
+        }
+        return removed;
+    }
+
     /** Removes uploads started before {@code maxAge} ago; returns how many. */
     public int purgeOlderThan(Duration maxAge) throws IOException {
         Instant cutoff = clock.instant().minus(maxAge);

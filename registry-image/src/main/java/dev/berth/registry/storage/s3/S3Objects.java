@@ -32,9 +32,9 @@ final class S3Objects {
             if (e.statusCode() == 404) {
                 return Optional.empty();
             }
-            throw new IOException("S3 " + operation + " " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 " + operation + " " + key, e);
         } catch (SdkException e) {
-            throw new IOException("S3 " + operation + " " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 " + operation + " " + key, e);
         }
     }
 }

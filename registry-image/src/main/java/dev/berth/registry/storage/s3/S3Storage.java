@@ -190,9 +190,9 @@ public final class S3Storage implements Storage {
             if (e.statusCode() == 404) {
                 throw new NotFoundException("blob " + blob.digest());
             }
-            throw new IOException("S3 GET " + blob.location() + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 GET " + blob.location(), e);
         } catch (SdkException e) {
-            throw new IOException("S3 GET " + blob.location() + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 GET " + blob.location(), e);
         }
     }
 
@@ -205,8 +205,10 @@ public final class S3Storage implements Storage {
         try {
             return Optional.of(presigner.presignGetObject(p -> p.signatureDuration(ttl)
                     .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toURI());
-        } catch (URISyntaxException | SdkException e) {
+        } catch (URISyntaxException e) {
             throw new IOException("presigning " + key + ": " + e.getMessage(), e);
+        } catch (SdkException e) {
+            throw S3Failures.wrap("presigning " + key, e);
         }
     }
 
@@ -525,7 +527,7 @@ public final class S3Storage implements Storage {
             completeMultipart(key, state, tailEtag);
         } catch (S3Exception e) {
             if (!isInvalidPart(e)) {
-                throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+                throw S3Failures.wrap("S3 complete multipart upload " + key, e);
             }
             if (state.tailSize() == 0) {
                 throw overwritten(uploadId);
@@ -540,7 +542,7 @@ public final class S3Storage implements Storage {
                 if (isInvalidPart(again)) {
                     throw overwritten(uploadId);
                 }
-                throw new IOException("S3 complete multipart upload " + key + ": " + again.getMessage(), again);
+                throw S3Failures.wrap("S3 complete multipart upload " + key, again);
             }
         }
         return key;
@@ -579,9 +581,9 @@ public final class S3Storage implements Storage {
             if (e.statusCode() == 400) {
                 throw e; // InvalidPart and the like: the caller may repair
             }
-            throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 complete multipart upload " + key, e);
         } catch (SdkException e) {
-            throw new IOException("S3 complete multipart upload " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 complete multipart upload " + key, e);
         }
     }
 
@@ -771,10 +773,10 @@ public final class S3Storage implements Storage {
         try {
             return request.run();
         } catch (S3Exception e) {
-            throw new IOException("S3 " + e.awsErrorDetails().errorCode() + " (" + e.statusCode() + "): "
-                    + e.getMessage(), e);
+            throw S3Failures.wrap("S3 " + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode())
+                    + " (" + e.statusCode() + ")", e);
         } catch (SdkException e) {
-            throw new IOException("S3: " + e.getMessage(), e);
+            throw S3Failures.wrap("S3", e);
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }

@@ -107,9 +107,9 @@ final class UploadStates {
             if (e.statusCode() == 404) {
                 throw new NotFoundException("upload " + uploadId);
             }
-            throw new IOException("S3 PUT " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 PUT " + key, e);
         } catch (SdkException e) {
-            throw new IOException("S3 PUT " + key + ": " + e.getMessage(), e);
+            throw S3Failures.wrap("S3 PUT " + key, e);
         }
     }
 }
