@@ -18,7 +18,10 @@ public enum ErrorCode {
     TOOMANYREQUESTS(429, "too many requests"),
     RANGE_INVALID(416, "invalid content range"),
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
-    /** Never caused by the request: a fault of the registry, details in its log. */
+    /**
+     * With 500: a fault of the registry, details in its log. With 400: a message that is not valid
+     * HTTP, refused before it became an API request (see JsonErrorHandler).
+     */
     UNKNOWN(500, "unknown error");
 
     private final int status;
