@@ -20,7 +20,10 @@ public enum ErrorCode {
     PAGINATION_NUMBER_INVALID(400, "invalid number of results requested"),
     /** registry:2's code for a registry that cannot serve the request for now (its storage). */
     UNAVAILABLE(503, "service unavailable"),
-    /** Never caused by the request: a fault of the registry, details in its log. */
+    /**
+     * With 500: a fault of the registry, details in its log. With 400: a message that is not valid
+     * HTTP, refused before it became an API request (see JsonErrorHandler).
+     */
     UNKNOWN(500, "unknown error");
 
     private final int status;

@@ -43,11 +43,21 @@ final class JsonErrorHandler extends ErrorHandler {
     /**
      * The spec's code closest to Jetty's reason. Under {@code /v2/} only the repository name spans
      * several path segments, so an ambiguous path (empty segment, encoded '/', dot segment) is a bad name.
+     * A body whose length cannot be known is a bad size. Any other 400 is a message that is not valid
+     * HTTP (a duplicate Host header, a TLS handshake sent to this plain port): the spec has no code for
+     * that, and UNSUPPORTED would say 405; UNKNOWN is registry:2's code for an error without an API
+     * classification, and the status stays 400, so it is still the client's error.
      */
     static ErrorCode code(int status, String message, String path) {
         String reason = message == null ? "" : message;
-        if (status == 400 && reason.contains("URI") && path.startsWith("/v2/")) {
-            return ErrorCode.NAME_INVALID;
+        if (status == 400) {
+            if (reason.contains("URI") && path.startsWith("/v2/")) {
+                return ErrorCode.NAME_INVALID;
+            }
+            if (reason.contains("Content-Length") || reason.contains("Transfer-Encoding")) {
+                return ErrorCode.SIZE_INVALID;
+            }
+            return ErrorCode.UNKNOWN;
         }
         if (status == 404 || status == 405) {
             return ErrorCode.UNSUPPORTED;

@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
+import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
@@ -143,10 +144,11 @@ public final class RegistryServer implements AutoCloseable {
      * Jetty pools buffers up to 64 KiB by default; ours are 256 KiB, and unpooled they would be
      * allocated per request and freed only by a GC, so RSS would climb under load. Pool them,
      * and cap what the pool keeps: 16 MiB is 64 idle I/O buffers, more than the uploads and
-     * downloads of a busy task have in flight; beyond it a released buffer is dropped.
+     * downloads of a busy task have in flight; beyond it a released buffer is dropped. A buffer
+     * released twice goes back once (OnceReleasedBufferPool).
      */
-    private static ArrayByteBufferPool bufferPool() {
-        return new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 16L << 20);
+    private static ByteBufferPool bufferPool() {
+        return new OnceReleasedBufferPool(new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 16L << 20));
     }
 
     public int port() {
