@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Manifest PUT (by tag, by digest), GET and HEAD (by tag, by digest, Accept-aware), reference checks, size limit. */
@@ -335,15 +337,18 @@ class ManifestTest {
         }
     }
 
-    @Test
-    void manifestWithSha512DigestReference() {
+    @ParameterizedTest
+    @ValueSource(strings = {"sha384", "sha512"})
+    void manifestWithAnotherDigestAlgorithm(String algorithm) {
         String repo = RunningRegistry.newRepository("manifest");
         byte[] config = Blobs.config();
         byte[] layer = Blobs.random(700);
-        String configDigest = client.pushBlob(repo, config, Blobs.sha512(config));
-        String layerDigest = client.pushBlob(repo, layer, Blobs.sha512(layer));
+        String configDigest = client.pushBlob(repo, config, Blobs.digest(algorithm, config));
+        String layerDigest = client.pushBlob(repo, layer, Blobs.digest(algorithm, layer));
         byte[] manifest = Blobs.imageManifest(configDigest, config.length, layerDigest, "700");
-        String digest = Blobs.sha512(manifest);
+        // referenced by tag (registry:2 takes that too) and by a digest of the same algorithm
+        client.pushManifest(repo, "v1", Blobs.OCI_MANIFEST, manifest);
+        String digest = Blobs.digest(algorithm, manifest);
         RegistryClient.Response put = client.putManifest(repo, digest, Blobs.OCI_MANIFEST, manifest);
         assertEquals(201, put.status(), put::toString);
         assertEquals(digest, put.requireHeader("Docker-Content-Digest"));
@@ -352,7 +357,7 @@ class ManifestTest {
         assertArrayEquals(manifest, get.body());
         assertEquals(digest, get.requireHeader("Docker-Content-Digest"));
         assertArrayEquals(layer, client.get("/v2/" + repo + "/blobs/" + layerDigest).body());
-        assertError(client.putManifest(repo, Blobs.sha512(config), Blobs.OCI_MANIFEST, manifest), 400,
+        assertError(client.putManifest(repo, Blobs.digest(algorithm, config), Blobs.OCI_MANIFEST, manifest), 400,
                 "DIGEST_INVALID");
     }
 
