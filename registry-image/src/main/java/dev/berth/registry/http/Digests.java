@@ -9,6 +9,7 @@ public final class Digests {
 
     public static Digest require(String text) {
         return Digest.parse(text).orElseThrow(() -> new RegistryException(ErrorCode.DIGEST_INVALID,
-                "'" + text + "' is not a valid digest: expected sha256:<64 hex> or sha512:<128 hex>, lower case"));
+                "'" + text + "' is not a valid digest: expected sha256:<64 hex>, sha384:<96 hex> or"
+                + " sha512:<128 hex>, lower case"));
     }
 }

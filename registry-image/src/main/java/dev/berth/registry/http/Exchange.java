@@ -29,12 +29,14 @@ public final class Exchange {
 
     private final Request request;
     private final Response response;
+    private final String path;
     private Fields query;
     private boolean sent;
 
     Exchange(Request request, Response response) {
         this.request = request;
         this.response = response;
+        this.path = UnreservedPath.decode(request.getHttpURI().getPath());
     }
 
     public String method() {
@@ -45,8 +47,12 @@ public final class Exchange {
         return "HEAD".equals(request.getMethod());
     }
 
+    /**
+     * The request path with escaped unreserved characters decoded ({@code /v2/%61pp} is
+     * {@code /v2/app}); the one path both authentication and routing see.
+     */
     public String path() {
-        return request.getHttpURI().getPath();
+        return path;
     }
 
     public Optional<String> query(String name) {

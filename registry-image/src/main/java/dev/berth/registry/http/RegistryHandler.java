@@ -66,6 +66,7 @@ final class RegistryHandler extends Handler.Abstract {
 
     private void handle(Exchange exchange, Callback callback) {
         try {
+            refuseTransferCodings(exchange);
             authenticate(exchange);
             if (!router.route(exchange)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
@@ -109,6 +110,19 @@ final class RegistryHandler extends Handler.Abstract {
                     ? "wrong user name or password"
                     : "this registry needs a user name and password (docker login)")
                     .withHeader("WWW-Authenticate", authenticator.get().challenge());
+        }
+    }
+
+    /**
+     * A body in a transfer coding besides chunked (gzip, deflate…) would be stored as its coded
+     * bytes: refused with 501 as registry:2 does (RFC 9112 6.1), before anything reads it. Jetty
+     * itself refuses codings that do not end in chunked (400, as RFC 9112 6.3 requires).
+     */
+    private static void refuseTransferCodings(Exchange exchange) {
+        String codings = exchange.headerValues("Transfer-Encoding").trim();
+        if (!codings.isEmpty() && !codings.equalsIgnoreCase("chunked")) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, 501, "Transfer-Encoding '" + codings
+                    + "' is not supported: send the body as it is, plain or chunked; nothing was stored");
         }
     }
 

@@ -4,9 +4,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Optional;
 
-/** The digest algorithms the OCI distribution spec asks registries to support. */
+/**
+ * The digest algorithms a registry takes: the OCI image spec's sha256 and sha512, and sha384,
+ * which registry:2 (through go-digest) accepts for blobs, so clients written against it work here.
+ */
 public enum DigestAlgorithm {
     SHA256("sha256", "SHA-256", 64),
+    SHA384("sha384", "SHA-384", 96),
     SHA512("sha512", "SHA-512", 128);
 
     private final String id;

@@ -1,9 +1,6 @@
 package dev.berth.registry.oci;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -25,8 +22,6 @@ public record Manifest(
         Optional<String> artifactType,
         Map<String, String> annotations) {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     public boolean isIndex() {
         return MediaTypes.INDEXES.contains(mediaType);
     }
@@ -47,14 +42,7 @@ public record Manifest(
      * @param contentType the request's Content-Type, may be null or empty
      */
     public static Manifest parse(byte[] body, String contentType) throws InvalidManifestException {
-        JsonNode root;
-        try {
-            root = JSON.readTree(body);
-        } catch (JsonProcessingException e) {
-            throw new InvalidManifestException("manifest is not valid JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new InvalidManifestException("manifest could not be read: " + e.getMessage());
-        }
+        JsonNode root = ManifestJson.read(body);
         if (root == null || !root.isObject()) {
             throw new InvalidManifestException("manifest must be a JSON object");
         }
@@ -80,9 +68,18 @@ public record Manifest(
                 annotations);
     }
 
+    /**
+     * The manifest's media type: the body's {@code mediaType}, else the Content-Type's, else by
+     * shape. The header compares case-insensitively (RFC 9110), so what is stored and served back
+     * is always the registered lower-case name; the body's field must be exactly that name, as
+     * clients compare it as a plain string (registry:2 refuses other spellings too).
+     */
     private static String mediaTypeOf(JsonNode root, String contentType) throws InvalidManifestException {
         String declared = optionalText(root, "mediaType").orElse(null);
-        String header = contentType == null ? "" : contentType.split(";", 2)[0].trim();
+        String header = MediaTypes.essence(contentType);
+        if (declared != null && !MediaTypes.isManifest(declared)) {
+            throw unsupported(declared);
+        }
         if (declared != null && !header.isEmpty() && !declared.equals(header)) {
             throw new InvalidManifestException(
                     "mediaType " + declared + " in the manifest does not match Content-Type " + header);
@@ -93,9 +90,14 @@ public record Manifest(
             mediaType = root.has("manifests") ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
         }
         if (!MediaTypes.isManifest(mediaType)) {
-            throw new InvalidManifestException("unsupported manifest media type " + mediaType);
+            throw unsupported(mediaType);
         }
         return mediaType;
+    }
+
+    private static InvalidManifestException unsupported(String mediaType) {
+        return new InvalidManifestException("unsupported manifest media type " + mediaType + " (supported: "
+                + String.join(", ", MediaTypes.MANIFESTS) + ")");
     }
 
     private static List<Descriptor> descriptors(JsonNode root, String field, boolean required)

@@ -15,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A SHA-256/512 hash whose intermediate state can be saved to storage and restored by
+ * A SHA-256/384/512 hash whose intermediate state can be saved to storage and restored by
  * another process, so an upload spread over several requests (and registry instances) is
  * hashed once, as it streams, and never re-read to verify its digest.
  *
@@ -101,6 +101,7 @@ public final class ResumableDigest {
     /** Handles onto the JDK's sun.security.provider digest classes. */
     private record Internals(
             MethodHandle newSha256,
+            MethodHandle newSha384,
             MethodHandle newSha512,
             MethodHandle update,
             MethodHandle digest,
@@ -108,7 +109,7 @@ public final class ResumableDigest {
             VarHandle bufOfs,
             VarHandle bytesProcessed,
             VarHandle sha256State,
-            VarHandle sha512State) {
+            VarHandle sha512State) { // SHA5's state: SHA-384 and SHA-512 alike
 
         static Internals load() {
             try {
@@ -116,6 +117,7 @@ public final class ResumableDigest {
                 Class<?> sha2 = Class.forName("sun.security.provider.SHA2");
                 Class<?> sha5 = Class.forName("sun.security.provider.SHA5");
                 Class<?> sha256 = Class.forName("sun.security.provider.SHA2$SHA256");
+                Class<?> sha384 = Class.forName("sun.security.provider.SHA5$SHA384");
                 Class<?> sha512 = Class.forName("sun.security.provider.SHA5$SHA512");
                 MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(base, MethodHandles.lookup());
                 MethodHandles.Lookup lookup2 = MethodHandles.privateLookupIn(sha2, MethodHandles.lookup());
@@ -123,6 +125,9 @@ public final class ResumableDigest {
                 Internals internals = new Internals(
                         MethodHandles.privateLookupIn(sha256, MethodHandles.lookup())
                                 .findConstructor(sha256, MethodType.methodType(void.class))
+                                .asType(MethodType.methodType(Object.class)),
+                        MethodHandles.privateLookupIn(sha384, MethodHandles.lookup())
+                                .findConstructor(sha384, MethodType.methodType(void.class))
                                 .asType(MethodType.methodType(Object.class)),
                         MethodHandles.privateLookupIn(sha512, MethodHandles.lookup())
                                 .findConstructor(sha512, MethodType.methodType(void.class))
@@ -168,8 +173,11 @@ public final class ResumableDigest {
 
         Object newSpi(DigestAlgorithm algorithm) {
             try {
-                return algorithm == DigestAlgorithm.SHA256 ? (Object) newSha256.invokeExact()
-                        : (Object) newSha512.invokeExact();
+                return switch (algorithm) {
+                    case SHA256 -> (Object) newSha256.invokeExact();
+                    case SHA384 -> (Object) newSha384.invokeExact();
+                    case SHA512 -> (Object) newSha512.invokeExact();
+                };
             } catch (Throwable e) {
                 throw new IllegalStateException(e);
             }

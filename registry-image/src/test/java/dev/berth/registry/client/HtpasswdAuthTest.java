@@ -103,6 +103,15 @@ class HtpasswdAuthTest {
     }
 
     @Test
+    void encodedPathsAreAuthenticatedAsTheyAreRouted() {
+        // one decoded path for both: %76%32 is v2, so it needs credentials; %7a is z, so it is the health check
+        assertError(client.get("/%76%32/"), 401, "UNAUTHORIZED");
+        assertError(client.get("/v2/_c%61talog"), 401, "UNAUTHORIZED");
+        assertEquals(200, client.get("/v2/_c%61talog", "Authorization", basic("alice", "wonder land")).status());
+        assertEquals(200, client.get("/health%7A").status());
+    }
+
+    @Test
     void usersAddedToTheFileCanLogInWithoutARestart() throws Exception {
         assertError(client.get("/v2/", "Authorization", basic("carol", "new user")), 401, "UNAUTHORIZED");
         Files.writeString(htpasswd, user("carol", "new user"), StandardOpenOption.APPEND);

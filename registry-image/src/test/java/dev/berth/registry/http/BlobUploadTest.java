@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Monolithic (POST+PUT, single POST) and streamed (POST, PATCH, PUT) blob uploads, status and cancel. */
@@ -230,18 +232,20 @@ class BlobUploadTest {
         assertError(client.patch(location, content), 404, "BLOB_UPLOAD_UNKNOWN");
     }
 
-    @Test
-    void sha512BlobsByEveryPushMethod() {
+    /** sha512 as the OCI image spec registers it; sha384 as registry:2 takes it (go-digest). */
+    @ParameterizedTest
+    @ValueSource(strings = {"sha384", "sha512"})
+    void otherDigestAlgorithmsByEveryPushMethod(String algorithm) {
         String repo = RunningRegistry.newRepository("upload");
         byte[] single = Blobs.random(5000);
-        String singleDigest = Blobs.sha512(single);
+        String singleDigest = Blobs.digest(algorithm, single);
         RegistryClient.Response post = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + singleDigest, single);
         assertEquals(201, post.status(), post::toString);
         assertEquals(singleDigest, post.requireHeader("Docker-Content-Digest"));
         assertBlob(repo, singleDigest, single);
 
         byte[] streamed = Blobs.random(70_000);
-        String streamedDigest = Blobs.sha512(streamed);
+        String streamedDigest = Blobs.digest(algorithm, streamed);
         String location = client.startUpload(repo);
         RegistryClient.Response patch = client.sendStreamed("PATCH", location, streamed);
         assertEquals(202, patch.status(), patch::toString);
@@ -252,11 +256,19 @@ class BlobUploadTest {
         assertEquals(streamedDigest, head.requireHeader("Docker-Content-Digest"));
         assertEquals(String.valueOf(streamed.length), head.requireHeader("Content-Length"));
 
-        // a sha512 digest that does not match stores nothing
-        byte[] other = Blobs.random(100);
-        RegistryClient.Response wrong = client.post("/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha512(other),
-                single);
+        byte[] monolithic = Blobs.random(3000);
+        assertBlob(repo, client.pushBlob(repo, monolithic, Blobs.digest(algorithm, monolithic)), monolithic);
+        String other = RunningRegistry.newRepository("upload");
+        RegistryClient.Response mount = client.post("/v2/" + other + "/blobs/uploads/?mount=" + singleDigest
+                + "&from=" + repo, null);
+        assertEquals(201, mount.status(), mount::toString);
+        assertBlob(other, singleDigest, single);
+
+        // a digest that does not match stores nothing
+        byte[] wrongContent = Blobs.random(100);
+        RegistryClient.Response wrong = client.post("/v2/" + repo + "/blobs/uploads/?digest="
+                + Blobs.digest(algorithm, wrongContent), single);
         assertError(wrong, 400, "DIGEST_INVALID");
-        assertNoBlob(repo, Blobs.sha512(other));
+        assertNoBlob(repo, Blobs.digest(algorithm, wrongContent));
     }
 }

@@ -38,8 +38,22 @@ public final class Blobs {
         return "sha256:" + hex("SHA-256", content);
     }
 
+    public static String sha384(byte[] content) {
+        return "sha384:" + hex("SHA-384", content);
+    }
+
     public static String sha512(byte[] content) {
         return "sha512:" + hex("SHA-512", content);
+    }
+
+    /** The digest of {@code content} by {@code algorithm}: sha256, sha384 or sha512. */
+    public static String digest(String algorithm, byte[] content) {
+        return switch (algorithm) {
+            case "sha256" -> sha256(content);
+            case "sha384" -> sha384(content);
+            case "sha512" -> sha512(content);
+            default -> throw new IllegalArgumentException(algorithm);
+        };
     }
 
     private static String hex(String algorithm, byte[] content) {

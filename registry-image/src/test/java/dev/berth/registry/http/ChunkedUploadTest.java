@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** PATCH chunks with Content-Range: in order, out of order, overlapping, malformed. */
@@ -185,11 +187,12 @@ class ChunkedUploadTest {
         assertEquals(201, put.status(), put::toString);
     }
 
-    @Test
-    void chunkedUploadWithSha512Digest() {
+    @ParameterizedTest
+    @ValueSource(strings = {"sha384", "sha512"})
+    void chunkedUploadWithAnotherDigestAlgorithm(String algorithm) {
         String repo = RunningRegistry.newRepository("chunked");
         byte[] content = Blobs.random(10_000);
-        String digest = Blobs.sha512(content);
+        String digest = Blobs.digest(algorithm, content);
         String location = client.startUpload(repo);
         assertEquals(202, chunk(location, content, 0, 6000).status());
         assertEquals(202, chunk(location, content, 6000, 10_000).status());

@@ -4,9 +4,12 @@ import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Manifest PUT (by tag, by digest), GET and HEAD (by tag, by digest, Accept-aware), reference checks, size limit. */
@@ -298,14 +301,54 @@ class ManifestTest {
     }
 
     @Test
-    void manifestWithSha512DigestReference() {
+    void contentTypeIsCaseInsensitiveAndTheRegisteredNameIsStored() {
+        // RFC 9110: type and subtype are case-insensitive (registry:2 takes these too)
+        String repo = RunningRegistry.newRepository("manifest");
+        byte[] manifest = manifest(repo);
+        client.pushManifest(repo, "upper", "APPLICATION/VND.OCI.IMAGE.MANIFEST.V1+JSON", manifest);
+        client.pushManifest(repo, "mixed", "Application/Vnd.Oci.Image.Manifest.V1+Json ; charset=UTF-8", manifest);
+        assertManifest(client.get("/v2/" + repo + "/manifests/upper"), manifest, Blobs.OCI_MANIFEST);
+        assertManifest(client.get("/v2/" + repo + "/manifests/mixed"), manifest, Blobs.OCI_MANIFEST);
+        // without a mediaType in the body the header decides, and what is served is the registered name
+        String[] b = blobs(repo);
+        byte[] bare = Blobs.utf8("{\"schemaVersion\":2,\"config\":" + Blobs.descriptor(Blobs.OCI_CONFIG, b[0],
+                Long.parseLong(b[1])) + ",\"layers\":[]}");
+        client.pushManifest(repo, "bare", "APPLICATION/VND.DOCKER.DISTRIBUTION.MANIFEST.V2+JSON", bare);
+        RegistryClient.Response head = client.head("/v2/" + repo + "/manifests/bare");
+        assertEquals(Blobs.DOCKER_MANIFEST, head.requireHeader("Content-Type"));
+        // Accept compares the same way
+        assertManifest(client.get("/v2/" + repo + "/manifests/upper", "Accept", "APPLICATION/VND.OCI.IMAGE.MANIFEST"
+                + ".V1+JSON"), manifest, Blobs.OCI_MANIFEST);
+        assertError(client.get("/v2/" + repo + "/manifests/upper", "Accept", "APPLICATION/VND.DOCKER.DISTRIBUTION"
+                + ".MANIFEST.V2+JSON"), 404, "MANIFEST_UNKNOWN");
+    }
+
+    @Test
+    void mediaTypeInTheBodyMustBeTheRegisteredName() {
+        // clients compare the body's mediaType as a plain string; registry:2 refuses other spellings too
+        String repo = RunningRegistry.newRepository("manifest");
+        byte[] upper = Blobs.utf8(new String(manifest(repo), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"mediaType\":\"" + Blobs.OCI_MANIFEST + "\"", "\"mediaType\":\""
+                        + Blobs.OCI_MANIFEST.toUpperCase(java.util.Locale.ROOT) + "\""));
+        for (String type : new String[] {Blobs.OCI_MANIFEST, Blobs.OCI_MANIFEST.toUpperCase(java.util.Locale.ROOT)}) {
+            String detail = assertError(client.putManifest(repo, "v1", type, upper), 400, "MANIFEST_INVALID")
+                    .path("detail").asText();
+            assertTrue(detail.contains("unsupported manifest media type " + Blobs.OCI_MANIFEST.toUpperCase(java.util.Locale.ROOT)), detail);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sha384", "sha512"})
+    void manifestWithAnotherDigestAlgorithm(String algorithm) {
         String repo = RunningRegistry.newRepository("manifest");
         byte[] config = Blobs.config();
         byte[] layer = Blobs.random(700);
-        String configDigest = client.pushBlob(repo, config, Blobs.sha512(config));
-        String layerDigest = client.pushBlob(repo, layer, Blobs.sha512(layer));
+        String configDigest = client.pushBlob(repo, config, Blobs.digest(algorithm, config));
+        String layerDigest = client.pushBlob(repo, layer, Blobs.digest(algorithm, layer));
         byte[] manifest = Blobs.imageManifest(configDigest, config.length, layerDigest, "700");
-        String digest = Blobs.sha512(manifest);
+        // referenced by tag (registry:2 takes that too) and by a digest of the same algorithm
+        client.pushManifest(repo, "v1", Blobs.OCI_MANIFEST, manifest);
+        String digest = Blobs.digest(algorithm, manifest);
         RegistryClient.Response put = client.putManifest(repo, digest, Blobs.OCI_MANIFEST, manifest);
         assertEquals(201, put.status(), put::toString);
         assertEquals(digest, put.requireHeader("Docker-Content-Digest"));
@@ -314,7 +357,7 @@ class ManifestTest {
         assertArrayEquals(manifest, get.body());
         assertEquals(digest, get.requireHeader("Docker-Content-Digest"));
         assertArrayEquals(layer, client.get("/v2/" + repo + "/blobs/" + layerDigest).body());
-        assertError(client.putManifest(repo, Blobs.sha512(config), Blobs.OCI_MANIFEST, manifest), 400,
+        assertError(client.putManifest(repo, Blobs.digest(algorithm, config), Blobs.OCI_MANIFEST, manifest), 400,
                 "DIGEST_INVALID");
     }
 

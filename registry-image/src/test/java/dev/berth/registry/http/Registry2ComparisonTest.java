@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -48,7 +50,15 @@ class Registry2ComparisonTest {
             Map.entry("tags list n=-1", "the spec's PAGINATION_NUMBER_INVALID (400); registry:2 ignores a bad n"),
             Map.entry("uppercase name", "the spec's NAME_INVALID (400); registry:2's router answers a bare 404"),
             Map.entry("delete tag", "OCI 1.1 tag deletion (202); registry:2 2.8 does not delete tags (400)"),
-            Map.entry("referrers", "OCI 1.1 referrers API (200); registry:2 2.8 has none (404)"));
+            Map.entry("referrers", "OCI 1.1 referrers API (200); registry:2 2.8 has none (404)"),
+            Map.entry("manifest key twice", "parsers disagree on which of two equal keys counts (Go: the last),"
+                    + " so Berth refuses it (400); registry:2 keeps the last"),
+            Map.entry("manifest invalid utf-8", "Berth refuses bytes that are not UTF-8 (400); registry:2 stores"
+                    + " them and Go clients read U+FFFD instead"),
+            Map.entry("manifest by sha384 digest", "Berth keeps manifests by any supported digest, as with sha512"
+                    + " (201); registry:2 only by sha256 (400)"),
+            Map.entry("escaped slash", "an encoded '/' is never a separator in Berth (Jetty refuses it, 400);"
+                    + " registry:2 decodes it to '/'"));
 
     @BeforeAll
     static void startReference() throws Exception {
@@ -179,6 +189,8 @@ class Registry2ComparisonTest {
         s.put("missing blob", c.putManifest(repo, "v2", Blobs.OCI_MANIFEST, missing).status());
         s.put("invalid json", c.putManifest(repo, "v3", Blobs.OCI_MANIFEST, "{".getBytes()).status());
         s.put("put tag v1.1", c.putManifest(repo, "v1.1", Blobs.OCI_MANIFEST, manifest).status());
+        strictManifests(c, repo, manifest, s);
+        otherDigestsCodingsAndPaths(c, repo, configDigest, config.length, s);
         s.put("tags list", c.get("/v2/" + repo + "/tags/list").status());
         s.put("tags list n=1", c.get("/v2/" + repo + "/tags/list?n=1").status());
         s.put("tags list n=-1", c.get("/v2/" + repo + "/tags/list?n=-1").status());
@@ -194,6 +206,60 @@ class Registry2ComparisonTest {
         s.put("blob after delete", c.head("/v2/" + repo + "/blobs/" + digest).status());
         s.put("delete unknown blob", c.delete("/v2/" + repo + "/blobs/" + digest).status());
         return s;
+    }
+
+    /** Manifest bodies Go clients cannot read, or read to another meaning; and media type spelling. */
+    private static void strictManifests(RegistryClient c, String repo, byte[] manifest, Map<String, Integer> s) {
+        String text = new String(manifest, StandardCharsets.UTF_8);
+        s.put("manifest trailing data", c.putManifest(repo, "strict", Blobs.OCI_MANIFEST,
+                Blobs.utf8(text + "garbage")).status());
+        s.put("manifest two objects", c.putManifest(repo, "strict", Blobs.OCI_MANIFEST, Blobs.utf8(text + text))
+                .status());
+        s.put("manifest byte order mark", c.putManifest(repo, "strict", Blobs.OCI_MANIFEST,
+                Blobs.utf8("\uFEFF" + text)).status());
+        s.put("manifest utf-16", c.putManifest(repo, "strict", Blobs.OCI_MANIFEST,
+                text.getBytes(StandardCharsets.UTF_16LE)).status());
+        s.put("manifest trailing whitespace", c.putManifest(repo, "strict", Blobs.OCI_MANIFEST,
+                Blobs.utf8(text + " \n")).status());
+        s.put("manifest key twice", c.putManifest(repo, "twice", Blobs.OCI_MANIFEST,
+                Blobs.utf8(text.replaceFirst("\\{", "{\"schemaVersion\":2,"))).status());
+        byte[] invalid = Blobs.utf8(text.replaceFirst("\\}$", ",\"annotations\":{\"a\":\"?\"}}"));
+        invalid[invalid.length - 4] = (byte) 0xFF;
+        s.put("manifest invalid utf-8", c.putManifest(repo, "invalid", Blobs.OCI_MANIFEST, invalid).status());
+        s.put("upper-case content type", c.putManifest(repo, "upper", Blobs.OCI_MANIFEST.toUpperCase(Locale.ROOT)
+                + "; charset=UTF-8", manifest).status());
+        s.put("upper-case body media type", c.putManifest(repo, "upper", Blobs.OCI_MANIFEST, Blobs.utf8(
+                text.replace(Blobs.OCI_MANIFEST, Blobs.OCI_MANIFEST.toUpperCase(Locale.ROOT)))).status());
+    }
+
+    private static void otherDigestsCodingsAndPaths(RegistryClient c, String repo, String configDigest,
+            long configSize, Map<String, Integer> s) {
+        byte[] blob = "a blob by sha384".getBytes(StandardCharsets.UTF_8);
+        String sha384 = Blobs.sha384(blob);
+        String location = c.post("/v2/" + repo + "/blobs/uploads/", null).requireHeader("Location");
+        s.put("sha384 blob", c.put(withQuery(location, "digest=" + sha384), blob,
+                "Content-Type", "application/octet-stream").status());
+        s.put("head sha384 blob", c.head("/v2/" + repo + "/blobs/" + sha384).status());
+        byte[] manifest = Blobs.imageManifest(configDigest, configSize, sha384, String.valueOf(blob.length));
+        s.put("manifest with sha384 layer", c.putManifest(repo, "sha384", Blobs.OCI_MANIFEST, manifest).status());
+        s.put("manifest by sha384 digest", c.putManifest(repo, Blobs.sha384(manifest), Blobs.OCI_MANIFEST, manifest)
+                .status());
+
+        s.put("gzip manifest", c.raw("PUT /v2/" + repo + "/manifests/gzip HTTP/1.1\r\nContent-Type: "
+                + Blobs.OCI_MANIFEST + "\r\nTransfer-Encoding: gzip, chunked", RegistryClient.chunked(manifest))
+                .status());
+        URI upload = URI.create(c.post("/v2/" + repo + "/blobs/uploads/", null).requireHeader("Location"));
+        s.put("gzip chunk", c.raw("PATCH " + upload.getRawPath() + "?" + upload.getRawQuery() + " HTTP/1.1\r\n"
+                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: gzip, chunked",
+                RegistryClient.chunked(blob)).status());
+
+        StringBuilder escaped = new StringBuilder();
+        for (char ch : repo.toCharArray()) {
+            escaped.append(ch == '/' ? "/" : String.format("%%%02x", (int) ch));
+        }
+        s.put("escaped unreserved path", c.get("/v2/" + escaped + "/tags/list").status());
+        s.put("escaped tag", c.get("/v2/" + repo + "/manifests/%76%31", "Accept", Blobs.OCI_MANIFEST).status());
+        s.put("escaped slash", c.get("/v2/" + repo.replace("/", "%2F") + "/tags/list").status());
     }
 
     @Test

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,9 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,6 +136,57 @@ public final class RegistryClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * A request written to the socket as given, for what HttpClient will not send (a
+     * Transfer-Encoding of one's own, a path it would change): {@code head} is the request line and
+     * headers without the blank line; the connection is closed after the answer.
+     */
+    public Response raw(String head, byte[] body) {
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            out.write((head + "\r\nHost: " + base.getAuthority() + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            if (body != null) {
+                out.write(body);
+            }
+            out.flush();
+            byte[] answer = socket.getInputStream().readAllBytes();
+            String text = new String(answer, StandardCharsets.ISO_8859_1);
+            int end = text.indexOf("\r\n\r\n");
+            if (!text.startsWith("HTTP/1.1 ") || end < 0) {
+                throw new AssertionError("no HTTP answer to " + head + ": " + text);
+            }
+            Map<String, List<String>> headers = new LinkedHashMap<>();
+            List<String> lines = text.substring(0, end).lines().toList();
+            for (String line : lines.subList(1, lines.size())) {
+                int colon = line.indexOf(':');
+                headers.computeIfAbsent(line.substring(0, colon).trim(), k -> new ArrayList<>())
+                        .add(line.substring(colon + 1).trim());
+            }
+            return new Response(Integer.parseInt(lines.get(0).substring(9, 12)), headers,
+                    Arrays.copyOfRange(answer, end + 4, answer.length));
+        } catch (IOException e) {
+            throw new UncheckedIOException(head, e);
+        }
+    }
+
+    /** {@code body} in HTTP/1.1 chunks (two, when it has two bytes or more), ending with the last chunk. */
+    public static byte[] chunked(byte[] body) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int half = body.length / 2;
+        for (byte[] part : new byte[][] {Arrays.copyOfRange(body, 0, half), Arrays.copyOfRange(body, half,
+                body.length)}) {
+            if (part.length > 0) {
+                out.writeBytes((Integer.toHexString(part.length) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.writeBytes(part);
+                out.writeBytes("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            }
+        }
+        out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        return out.toByteArray();
     }
 
     public URI resolve(String pathOrLocation) {
