@@ -458,6 +458,10 @@ public class RegistryService extends Construct {
         SortedMap<String, String> env = new TreeMap<>();
         env.put("REGISTRY_HTTP_ADDR", ":" + CONTAINER_PORT);
         env.put("REGISTRY_HTTP_DRAINTIMEOUT", DRAIN_TIMEOUT.toSeconds() + "s");
+        // The hosts take traffic only from the load balancer's security group, so the last
+        // X-Forwarded-For entry (the one the ALB appends) is the client: per-client limits such
+        // as failed logins count real clients, not the ALB's few addresses.
+        env.put("REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "true");
         env.put("REGISTRY_LOG_LEVEL", "info");
         env.put("REGISTRY_STORAGE", "s3");
         env.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");

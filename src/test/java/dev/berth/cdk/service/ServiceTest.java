@@ -104,6 +104,7 @@ class ServiceTest {
         Map<String, Object> expected = new TreeMap<>();
         expected.put("REGISTRY_HTTP_ADDR", ":5000");
         expected.put("REGISTRY_HTTP_DRAINTIMEOUT", "110s");
+        expected.put("REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "true");
         expected.put("REGISTRY_LOG_LEVEL", "info");
         expected.put("REGISTRY_STORAGE", "s3");
         expected.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");

@@ -19,22 +19,25 @@ import org.springframework.security.crypto.bcrypt.BCrypt;
  * every request, so a successful check is remembered for a few minutes, keyed by a SHA-256 of
  * the user, the password and the user's current hash: a changed password or a removed user
  * stops matching at once. Only successes are remembered.
+ *
+ * <p>Every other check runs in {@link PasswordChecks}, bounded in total and per client address.
+ * A user the file does not hold is checked against a decoy hash of the same cost as the file's
+ * entries ({@link DecoyHashes}), so that user names cannot be found out by timing the answers.
  */
 public final class BasicAuthenticator {
 
     private static final Duration REMEMBER = Duration.ofMinutes(5);
     private static final int MAX_REMEMBERED = 10_000;
-    /** Checked against for unknown users, so that they take as long as known ones. */
-    private static final String UNKNOWN_USER_HASH = BCrypt.hashpw("berth", BCrypt.gensalt(10));
-
     private final String realm;
     private final HtpasswdFile users;
+    private final PasswordChecks checks;
     private final Clock clock;
     private final Map<String, Instant> verified = new ConcurrentHashMap<>();
 
-    public BasicAuthenticator(String realm, HtpasswdFile users, Clock clock) {
+    public BasicAuthenticator(String realm, HtpasswdFile users, PasswordChecks checks, Clock clock) {
         this.realm = realm;
         this.users = users;
+        this.checks = checks;
         this.clock = clock;
     }
 
@@ -43,23 +46,29 @@ public final class BasicAuthenticator {
         return "Basic realm=\"" + realm.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /** The user named by a valid {@code Authorization: Basic …} header, or empty. */
-    public Optional<String> authenticate(Optional<String> authorization) {
+    /**
+     * The user named by a valid {@code Authorization: Basic …} header, or empty.
+     *
+     * @param client the client's address, for the per-client limits of {@link PasswordChecks}
+     * @throws PasswordCheckRefused when the password cannot be checked now (a limit is reached)
+     */
+    public Optional<String> authenticate(Optional<String> authorization, String client) {
         Optional<String[]> credentials = authorization.flatMap(BasicAuthenticator::decode);
         if (credentials.isEmpty()) {
             return Optional.empty();
         }
         String user = credentials.get()[0];
         String password = credentials.get()[1];
-        Optional<String> hash = users.hashOf(user);
+        HtpasswdFile.Entry entry = users.entryOf(user);
         String key = Digest.compute(DigestAlgorithm.SHA256,
-                (user + '\0' + password + '\0' + hash.orElse("")).getBytes(StandardCharsets.UTF_8)).hex();
+                (user + '\0' + password + '\0' + entry.hash()).getBytes(StandardCharsets.UTF_8)).hex();
         Instant now = clock.instant();
         Instant until = verified.get(key);
-        if (hash.isPresent() && until != null && now.isBefore(until)) {
+        if (entry.known() && until != null && now.isBefore(until)) {
             return Optional.of(user);
         }
-        if (!matches(password, hash.orElse(UNKNOWN_USER_HASH)) || hash.isEmpty()) {
+        // A missing user runs the same check against its decoy, which matches nothing.
+        if (!checks.check(client, key, () -> matches(password, entry.hash())) || !entry.known()) {
             return Optional.empty();
         }
         if (verified.size() >= MAX_REMEMBERED) {

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +29,20 @@ public final class HtpasswdFile {
     private final Clock clock;
     private volatile Snapshot snapshot;
 
-    /** The users as last read, and the file's modification time then. */
-    private record Snapshot(Map<String, String> hashes, FileTime modified, Instant checkedAt) {}
+    /** The users as last read, the hashes missing users are checked against, and the file's modification time then. */
+    private record Snapshot(Map<String, String> hashes, DecoyHashes decoys, FileTime modified, Instant checkedAt) {
+
+        Snapshot checkedAgain(Instant now) {
+            return new Snapshot(hashes, decoys, modified, now);
+        }
+    }
+
+    /**
+     * The hash to check a user's password against: the user's own, or for a user the file does
+     * not hold a decoy of the same cost as the file's entries ({@link DecoyHashes}), so that both
+     * take the same time.
+     */
+    public record Entry(String hash, boolean known) {}
 
     public HtpasswdFile(Path path, Clock clock) throws IOException {
         this.path = path;
@@ -42,9 +53,11 @@ public final class HtpasswdFile {
         }
     }
 
-    /** The bcrypt hash of {@code user}, if the file has one. */
-    public Optional<String> hashOf(String user) {
-        return Optional.ofNullable(current().hashes().get(user));
+    /** The hash to check {@code user}'s password against, a decoy when the file has no such user. */
+    public Entry entryOf(String user) {
+        Snapshot users = current();
+        String hash = users.hashes().get(user);
+        return hash != null ? new Entry(hash, true) : new Entry(users.decoys().forUser(user), false);
     }
 
     private Snapshot current() {
@@ -55,7 +68,7 @@ public final class HtpasswdFile {
         }
         try {
             if (Files.getLastModifiedTime(path).equals(seen.modified())) {
-                snapshot = new Snapshot(seen.hashes(), seen.modified(), now);
+                snapshot = seen.checkedAgain(now);
             } else {
                 snapshot = read();
                 LOG.info("{} changed: {} user(s)", path, snapshot.hashes().size());
@@ -63,7 +76,7 @@ public final class HtpasswdFile {
         } catch (IOException | UncheckedIOException e) {
             // Keep the users we know rather than lock everyone out while the file is replaced.
             LOG.warn("cannot read {} again, keeping the users read before: {}", path, e.toString());
-            snapshot = new Snapshot(seen.hashes(), seen.modified(), now);
+            snapshot = seen.checkedAgain(now);
         }
         return snapshot;
     }
@@ -87,10 +100,20 @@ public final class HtpasswdFile {
             }
             hashes.put(entry.substring(0, colon), hash);
         }
-        return new Snapshot(Map.copyOf(hashes), modified, clock.instant());
+        return new Snapshot(Map.copyOf(hashes), new DecoyHashes(hashes), modified, clock.instant());
     }
 
+    /** {@code $2a$}, {@code $2b$} or {@code $2y$}, a two-digit cost 04-31, {@code $}, 53 characters. */
     private static boolean isBcrypt(String hash) {
-        return hash.length() == 60 && (hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$"));
+        if (hash.length() != 60 || !(hash.startsWith("$2a$") || hash.startsWith("$2b$") || hash.startsWith("$2y$"))
+                || hash.charAt(6) != '$' || !isDigit(hash.charAt(4)) || !isDigit(hash.charAt(5))) {
+            return false;
+        }
+        int cost = DecoyHashes.costOf(hash);
+        return cost >= 4 && cost <= 31;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

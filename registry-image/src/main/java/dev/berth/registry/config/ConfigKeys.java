@@ -27,7 +27,8 @@ final class ConfigKeys {
             "storage.maintenance.uploadpurging.interval",
             "auth.htpasswd.realm", "auth.htpasswd.path",
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
-            "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks");
+            "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
+            "limits.passwordfailures", "limits.trustforwardedfor");
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(

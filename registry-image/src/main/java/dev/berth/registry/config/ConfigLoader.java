@@ -169,7 +169,9 @@ public final class ConfigLoader {
                 (int) positive(tree, "limits.referrerssize", d.referrersSize(), 64L << 20),
                 (int) atLeast(tree, "limits.headersize", d.headerSize(), 4096, 1L << 20),
                 (int) atLeast(tree, "limits.connections", d.connections(), 16, 1_000_000),
-                (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024));
+                (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024),
+                (int) positive(tree, "limits.passwordfailures", d.passwordFailures(), 1_000_000),
+                tree.bool("limits.trustforwardedfor", d.trustForwardedFor()));
     }
 
     private static long positive(ConfigTree tree, String key, long otherwise, long max) {

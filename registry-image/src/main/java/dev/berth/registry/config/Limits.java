@@ -19,6 +19,11 @@ import java.time.Duration;
  * @param headerSize the largest request line plus headers, in bytes
  * @param connections open connections; beyond them new ones wait in the system's accept queue
  * @param passwordChecks password (bcrypt) checks that run at the same time, all clients together
+ * @param passwordFailures failed password checks one client address may cause per minute; beyond
+ *     them its checks are answered 429 without running bcrypt
+ * @param trustForwardedFor whether the client address is the last {@code X-Forwarded-For} entry
+ *     (as a load balancer in front appends it) instead of the TCP peer; only safe when nothing but
+ *     that load balancer can reach the registry
  */
 public record Limits(
         int uploads,
@@ -29,8 +34,25 @@ public record Limits(
         int referrersSize,
         int headerSize,
         int connections,
-        int passwordChecks) {
+        int passwordChecks,
+        int passwordFailures,
+        boolean trustForwardedFor) {
+
+    public static final int DEFAULT_PASSWORD_FAILURES = 10;
 
     public static final Limits DEFAULTS = new Limits(
-            64, Duration.ofSeconds(30), Duration.ofSeconds(60), 4 * 1024 * 1024, 8, 1024 * 1024, 16 * 1024, 1024, 1);
+            64, Duration.ofSeconds(30), Duration.ofSeconds(60), 4 * 1024 * 1024, 8, 1024 * 1024, 16 * 1024, 1024, 1,
+            DEFAULT_PASSWORD_FAILURES, false);
+
+    /** The limits without the per-client password settings, which keep their defaults. */
+    public Limits(int uploads, Duration uploadWait, Duration bodyTimeout, int manifestSize, int manifests,
+            int referrersSize, int headerSize, int connections, int passwordChecks) {
+        this(uploads, uploadWait, bodyTimeout, manifestSize, manifests, referrersSize, headerSize, connections,
+                passwordChecks, DEFAULT_PASSWORD_FAILURES, false);
+    }
+
+    public Limits withPasswordChecks(int checks, int failures, boolean forwardedFor) {
+        return new Limits(uploads, uploadWait, bodyTimeout, manifestSize, manifests, referrersSize, headerSize,
+                connections, checks, failures, forwardedFor);
+    }
 }

@@ -40,7 +40,8 @@ public final class SettingsSummary {
                 + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()
                 + ", manifests " + limits.manifests() + ", referrerssize " + limits.referrersSize()
                 + ", headersize " + limits.headerSize() + ", connections " + limits.connections()
-                + ", passwordchecks " + limits.passwordChecks());
+                + ", passwordchecks " + limits.passwordChecks() + ", passwordfailures " + limits.passwordFailures()
+                + ", trustforwardedfor " + limits.trustForwardedFor());
         return lines;
     }
 

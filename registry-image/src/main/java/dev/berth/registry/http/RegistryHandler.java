@@ -1,6 +1,7 @@
 package dev.berth.registry.http;
 
 import dev.berth.registry.auth.BasicAuthenticator;
+import dev.berth.registry.auth.PasswordCheckRefused;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
@@ -24,6 +25,7 @@ final class RegistryHandler extends Handler.Abstract {
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
+    private final ClientAddress clients;
     private final long bodyTimeoutMs;
     private final long idleTimeoutMs;
 
@@ -32,11 +34,12 @@ final class RegistryHandler extends Handler.Abstract {
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, java.time.Duration bodyTimeout,
-            long idleTimeoutMs) {
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, ClientAddress clients,
+            java.time.Duration bodyTimeout, long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.authenticator = authenticator;
+        this.clients = clients;
         this.bodyTimeoutMs = bodyTimeout.toMillis();
         this.idleTimeoutMs = idleTimeoutMs;
     }
@@ -46,7 +49,7 @@ final class RegistryHandler extends Handler.Abstract {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
         Exchange exchange = new Exchange(request, response);
         if (!exchange.hasBody()) {
-            handle(exchange, callback);
+            handle(exchange, request, callback);
             return true;
         }
         // The connection's long idle timeout (kept above the load balancer's) is for the time
@@ -54,7 +57,7 @@ final class RegistryHandler extends Handler.Abstract {
         // the answer completes, so the connection's next request starts with the long one.
         EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
         endPoint.setIdleTimeout(bodyTimeoutMs);
-        handle(exchange, Callback.from(() -> {
+        handle(exchange, request, Callback.from(() -> {
             endPoint.setIdleTimeout(idleTimeoutMs);
             callback.succeeded();
         }, failure -> {
@@ -64,17 +67,19 @@ final class RegistryHandler extends Handler.Abstract {
         return true;
     }
 
-    private void handle(Exchange exchange, Callback callback) {
+    private void handle(Exchange exchange, Request request, Callback callback) {
+        boolean admitted = false;
         try {
             refuseTransferCodings(exchange);
-            authenticate(exchange);
+            authenticate(exchange, request);
+            admitted = true;
             if (!router.route(exchange)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
             }
             callback.succeeded();
         } catch (RegistryException e) {
             LOG.debug("{} {} -> {} {}", exchange.method(), exchange.path(), e.status(), e.getMessage());
-            answerError(exchange, e, callback);
+            answerError(exchange, e, callback, admitted);
         } catch (EofException e) {
             LOG.debug("{} {}: client went away: {}", exchange.method(), exchange.path(), e.toString());
             callback.failed(e);
@@ -92,7 +97,7 @@ final class RegistryHandler extends Handler.Abstract {
                 LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
                 error = new InternalError(e);
             }
-            answerError(exchange, error, callback);
+            answerError(exchange, error, callback, admitted);
         }
     }
 
@@ -100,12 +105,18 @@ final class RegistryHandler extends Handler.Abstract {
      * With {@code auth.htpasswd} set, every API request needs valid credentials; the health
      * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
      */
-    private void authenticate(Exchange exchange) {
+    private void authenticate(Exchange exchange, Request request) {
         if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
             return;
         }
         Optional<String> authorization = exchange.header("Authorization");
-        if (authenticator.get().authenticate(authorization).isEmpty()) {
+        Optional<String> user;
+        try {
+            user = authenticator.get().authenticate(authorization, clients.of(request));
+        } catch (PasswordCheckRefused e) {
+            throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
+        }
+        if (user.isEmpty()) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, authorization.isPresent()
                     ? "wrong user name or password"
                     : "this registry needs a user name and password (docker login)")
@@ -126,13 +137,23 @@ final class RegistryHandler extends Handler.Abstract {
         }
     }
 
-    private static void answerError(Exchange exchange, RegistryException error, Callback callback) {
+    /**
+     * @param admitted whether the request passed authentication: only then is its body read away
+     *     to keep the connection. A refused request's body is never read (no {@code 100 Continue}
+     *     either) and the connection is closed after the answer, so that a client without valid
+     *     credentials cannot make the registry take in its megabytes.
+     */
+    private static void answerError(Exchange exchange, RegistryException error, Callback callback, boolean admitted) {
         if (exchange.isSent()) {
             callback.failed(error); // the answer is already under way: abort the connection
             return;
         }
         try {
-            exchange.discardBody(DISCARD_LIMIT);
+            if (admitted) {
+                exchange.discardBody(DISCARD_LIMIT);
+            } else if (exchange.hasBody()) {
+                exchange.header("Connection", "close");
+            }
             ErrorResponses.send(exchange, error);
             callback.succeeded();
         } catch (IOException | RuntimeException e) {

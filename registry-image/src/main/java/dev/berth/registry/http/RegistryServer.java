@@ -2,6 +2,7 @@ package dev.berth.registry.http;
 
 import dev.berth.registry.auth.BasicAuthenticator;
 import dev.berth.registry.auth.HtpasswdFile;
+import dev.berth.registry.auth.PasswordChecks;
 import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.content.Catalog;
@@ -58,12 +59,15 @@ public final class RegistryServer implements AutoCloseable {
     private final ServerConnector connector;
     private final Storage storage;
     private final UploadPurger purger;
+    private final Optional<PasswordChecks> passwordChecks;
 
-    private RegistryServer(Server server, ServerConnector connector, Storage storage, UploadPurger purger) {
+    private RegistryServer(Server server, ServerConnector connector, Storage storage, UploadPurger purger,
+            Optional<PasswordChecks> passwordChecks) {
         this.server = server;
         this.connector = connector;
         this.storage = storage;
         this.purger = purger;
+        this.passwordChecks = passwordChecks;
     }
 
     public static RegistryServer start(RegistryConfig config) throws Exception {
@@ -112,21 +116,24 @@ public final class RegistryServer implements AutoCloseable {
         // Each connection with a request under way may hold a network buffer (direct memory).
         server.addBean(new NetworkConnectionLimit(limits.connections(), server));
         Optional<BasicAuthenticator> authenticator = Optional.empty();
+        Optional<PasswordChecks> passwordChecks = Optional.empty();
         if (config.htpasswd().isPresent()) {
             RegistryConfig.Htpasswd htpasswd = config.htpasswd().get();
+            passwordChecks = Optional.of(new PasswordChecks(config.limits().passwordChecks(),
+                    config.limits().passwordFailures(), clock));
             authenticator = Optional.of(new BasicAuthenticator(htpasswd.realm(), new HtpasswdFile(htpasswd.path(), clock),
-                    clock));
+                    passwordChecks.get(), clock));
         }
         // A stop (SIGTERM from ECS after the load balancer drained the task) lets requests in
         // flight finish, up to http.draintimeout: a push of a large layer is one long PATCH.
-        server.setHandler(new GracefulHandler(new RegistryHandler(router, authenticator, limits.bodyTimeout(),
-                IDLE_TIMEOUT_MS)));
+        server.setHandler(new GracefulHandler(new RegistryHandler(router, authenticator,
+                new ClientAddress(limits.trustForwardedFor()), limits.bodyTimeout(), IDLE_TIMEOUT_MS)));
         server.setErrorHandler(new JsonErrorHandler());
         server.setStopTimeout(config.http().drainTimeout().toMillis()); // 0: stop at once, as registry:2
         server.start();
 
         UploadPurger purger = UploadPurger.start(uploads, config.storage().uploadPurging());
-        RegistryServer registry = new RegistryServer(server, connector, storage, purger);
+        RegistryServer registry = new RegistryServer(server, connector, storage, purger, passwordChecks);
         LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
                 config.storage().driver().name().toLowerCase());
         return registry;
@@ -172,6 +179,7 @@ public final class RegistryServer implements AutoCloseable {
     public void close() throws Exception {
         purger.close();
         server.stop();
+        passwordChecks.ifPresent(PasswordChecks::close);
         storage.close();
     }
 }

@@ -83,13 +83,18 @@ public final class RegistryProcess implements AutoCloseable {
 
     /** Waits until {@code /v2/} answers 200; fails with the registry's log if it exits or takes over 60 s. */
     public RegistryProcess awaitReady() throws Exception {
+        return awaitReady("/v2/");
+    }
+
+    /** Waits until {@code path} answers 200 ({@code /healthz} for a registry that wants credentials). */
+    public RegistryProcess awaitReady(String path) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
             if (!process.isAlive()) {
                 throw new AssertionError("registry " + name + " exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) base().resolve("/v2/").toURL().openConnection();
+                HttpURLConnection c = (HttpURLConnection) base().resolve(path).toURL().openConnection();
                 c.setConnectTimeout(500);
                 c.setReadTimeout(5000);
                 int status = c.getResponseCode();

@@ -1,0 +1,194 @@
+package dev.berth.registry.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The limits on password checks: how many run, how many wait, how many one address may fail. */
+class PasswordChecksTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final AtomicInteger runs = new AtomicInteger();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        callers.shutdownNow();
+    }
+
+    /** A bcrypt stand-in that counts its runs and answers {@code matched}. */
+    private BooleanSupplier check(boolean matched) {
+        return () -> {
+            runs.incrementAndGet();
+            return matched;
+        };
+    }
+
+    /** One that holds its thread until the test releases it. */
+    private BooleanSupplier blocked() {
+        return () -> {
+            runs.incrementAndGet();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return false;
+        };
+    }
+
+    @Test
+    void whenTheThreadsAndTheirQueueAreFullACheckIsRefusedWithoutRunning() throws Exception {
+        try (PasswordChecks checks = new PasswordChecks(1, 1000, clock)) {
+            int capacity = 1 + PasswordChecks.QUEUE_PER_THREAD;
+            List<Future<Boolean>> held = new ArrayList<>();
+            for (int i = 0; i < capacity; i++) {
+                String client = "10.0.0." + i;
+                String credentials = "credentials " + i;
+                held.add(callers.submit(() -> checks.check(client, credentials, blocked())));
+            }
+            awaitTrue(() -> runs.get() == 1 && checks.waiting() == capacity - 1);
+
+            AtomicInteger extra = new AtomicInteger();
+            PasswordCheckRefused refused = assertThrows(PasswordCheckRefused.class,
+                    () -> checks.check("10.0.1.1", "other", () -> extra.incrementAndGet() > 0));
+            assertEquals(1, refused.retryAfterSeconds());
+            assertTrue(refused.getMessage().contains("too many password checks"), refused.getMessage());
+
+            release.countDown();
+            for (Future<Boolean> f : held) {
+                assertFalse(f.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(capacity, runs.get());
+            assertEquals(0, extra.get(), "the refused check never ran");
+            assertTrue(checks.check("10.0.1.1", "other", () -> extra.incrementAndGet() > 0)); // room again
+        }
+    }
+
+    @Test
+    void anAddressThatKeepsFailingIsRefusedForAMinuteWithoutBcryptOthersAreNot() {
+        try (PasswordChecks checks = new PasswordChecks(1, 3, clock)) {
+            for (int i = 0; i < 3; i++) {
+                assertFalse(checks.check("203.0.113.9", "guess " + i, check(false)));
+            }
+            clock.advance(Duration.ofSeconds(20));
+            PasswordCheckRefused refused = assertThrows(PasswordCheckRefused.class,
+                    () -> checks.check("203.0.113.9", "guess 3", check(true)));
+            assertEquals(40, refused.retryAfterSeconds(), "until the first failure is a minute old");
+            assertEquals(3, runs.get());
+
+            assertTrue(checks.check("198.51.100.7", "right", check(true)), "another address is not held back");
+
+            clock.advance(Duration.ofSeconds(41));
+            assertTrue(checks.check("203.0.113.9", "guess 4", check(true)), "a minute later it may try again");
+            assertEquals(5, runs.get());
+        }
+    }
+
+    @Test
+    void successesDoNotCountAgainstAnAddress() {
+        try (PasswordChecks checks = new PasswordChecks(1, 2, clock)) {
+            for (int i = 0; i < 10; i++) {
+                assertTrue(checks.check("192.0.2.1", "login " + i, check(true)));
+            }
+            assertEquals(0, checks.clientsRemembered());
+        }
+    }
+
+    @Test
+    void oneAddressRunsAtMostTwoChecksAtATime() throws Exception {
+        try (PasswordChecks checks = new PasswordChecks(4, 1000, clock)) {
+            Future<Boolean> first = callers.submit(() -> checks.check("192.0.2.5", "a", blocked()));
+            Future<Boolean> second = callers.submit(() -> checks.check("192.0.2.5", "b", blocked()));
+            awaitTrue(() -> runs.get() == 2);
+            assertThrows(PasswordCheckRefused.class, () -> checks.check("192.0.2.5", "c", check(true)));
+            assertTrue(checks.check("192.0.2.6", "d", check(true)));
+            release.countDown();
+            assertFalse(first.get(30, TimeUnit.SECONDS));
+            assertFalse(second.get(30, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void checksOfTheSameCredentialsAtOnceShareOneRun() throws Exception {
+        try (PasswordChecks checks = new PasswordChecks(1, 1000, clock)) {
+            List<Future<Boolean>> same = new ArrayList<>();
+            CountDownLatch started = new CountDownLatch(1);
+            same.add(callers.submit(() -> checks.check("192.0.2.9", "same", () -> {
+                started.countDown();
+                return blocked().getAsBoolean() || true;
+            })));
+            assertTrue(started.await(30, TimeUnit.SECONDS));
+            for (int i = 0; i < 5; i++) {
+                same.add(callers.submit(() -> checks.check("192.0.2.9", "same", check(false))));
+            }
+            Thread.sleep(200); // the five are waiting for the first run
+            release.countDown();
+            for (Future<Boolean> f : same) {
+                assertTrue(f.get(30, TimeUnit.SECONDS));
+            }
+            assertEquals(1, runs.get());
+        }
+    }
+
+    @Test
+    void theAddressesRememberedAreBounded() {
+        try (PasswordChecks checks = new PasswordChecks(1, 1000, clock)) {
+            for (int i = 0; i < ClientFailures.MAX_CLIENTS + 50; i++) {
+                checks.check("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), "x" + i, check(false));
+            }
+            assertTrue(checks.clientsRemembered() <= ClientFailures.MAX_CLIENTS, "" + checks.clientsRemembered());
+        }
+    }
+
+    private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "timed out");
+            Thread.sleep(10);
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
