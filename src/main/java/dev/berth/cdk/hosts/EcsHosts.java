@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AmiHardwareType;
 import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.Cluster;
@@ -128,12 +129,16 @@ public class EcsHosts extends Construct {
     static final String ROOT_DEVICE = "/dev/xvda";
     static final int ROOT_VOLUME_GIB = 30;
 
+    private final InstanceType instanceType;
+    private final boolean arm;
     private final Cluster cluster;
     private final SecurityGroup securityGroup;
     private final AsgCapacityProvider capacityProvider;
 
     public EcsHosts(Construct scope, String id, Props props) {
         super(scope, id);
+        this.instanceType = new InstanceType(props.instanceType());
+        this.arm = instanceType.getArchitecture() == InstanceArchitecture.ARM_64;
         this.cluster = Cluster.Builder.create(this, "Cluster")
                 .vpc(props.vpc())
                 .containerInsightsV2(ContainerInsights.ENABLED)
@@ -171,11 +176,13 @@ public class EcsHosts extends Construct {
         return capacityProvider;
     }
 
+    /** The hosts' CPU, for building the registry image whatever the deployer's machine is. */
+    public Platform imagePlatform() {
+        return arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
+    }
+
     private LaunchTemplate createLaunchTemplate(Props props) {
-        InstanceType instanceType = new InstanceType(props.instanceType());
-        AmiHardwareType hardware = instanceType.getArchitecture() == InstanceArchitecture.ARM_64
-                ? AmiHardwareType.ARM
-                : AmiHardwareType.STANDARD;
+        AmiHardwareType hardware = arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         Role role = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Berth ECS hosts: the ECS agent only (statements added by the cluster)")
