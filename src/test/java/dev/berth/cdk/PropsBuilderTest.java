@@ -36,6 +36,8 @@ class PropsBuilderTest {
     @Test
     void hostsNeedEveryProp() {
         assertMissing("EcsHosts.Props", "vpc", () -> EcsHosts.Props.builder().instanceType("t3.small").build());
+        // Props are records: their public constructor checks as much as the builder does.
+        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2));
     }
 
     @Test

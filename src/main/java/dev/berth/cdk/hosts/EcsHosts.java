@@ -38,50 +38,29 @@ import software.constructs.Construct;
  */
 public class EcsHosts extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param vpc          required
+     * @param subnets      where the hosts live; required
+     * @param instanceType EC2 instance type, e.g. {@code t3.small}; its architecture picks the AMI
+     *                     and the image platform; required
+     * @param minHosts     required
+     * @param maxHosts     required
+     */
+    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts) {
         private static final String NAME = "EcsHosts.Props";
-        private final IVpc vpc;
-        private final SubnetSelection subnets;
-        private final String instanceType;
-        private final int minHosts;
-        private final int maxHosts;
 
-        private Props(Builder b) {
-            this.vpc = Required.prop(b.vpc, NAME, "vpc");
-            this.subnets = Required.prop(b.subnets, NAME, "subnets");
-            this.instanceType = Required.prop(b.instanceType, NAME, "instanceType");
-            this.minHosts = Required.prop(b.minHosts, NAME, "minHosts");
-            this.maxHosts = Required.prop(b.maxHosts, NAME, "maxHosts");
+        public Props {
+            Required.prop(vpc, NAME, "vpc");
+            Required.prop(subnets, NAME, "subnets");
+            Required.prop(instanceType, NAME, "instanceType");
+            Required.prop(minHosts, NAME, "minHosts");
+            Required.prop(maxHosts, NAME, "maxHosts");
         }
 
         public static Builder builder() {
             return new Builder();
-        }
-
-        /** Required. */
-        public IVpc vpc() {
-            return vpc;
-        }
-
-        /** Where the hosts live. Required. */
-        public SubnetSelection subnets() {
-            return subnets;
-        }
-
-        /** EC2 instance type, e.g. {@code t3.small}; its architecture picks the AMI. Required. */
-        public String instanceType() {
-            return instanceType;
-        }
-
-        /** Required. */
-        public int minHosts() {
-            return minHosts;
-        }
-
-        /** Required. */
-        public int maxHosts() {
-            return maxHosts;
         }
 
         public static final class Builder {
@@ -91,36 +70,14 @@ public class EcsHosts extends Construct {
             private Integer minHosts;
             private Integer maxHosts;
 
-            private Builder() {
-            }
-
-            public Builder vpc(IVpc vpc) {
-                this.vpc = vpc;
-                return this;
-            }
-
-            public Builder subnets(SubnetSelection subnets) {
-                this.subnets = subnets;
-                return this;
-            }
-
-            public Builder instanceType(String instanceType) {
-                this.instanceType = instanceType;
-                return this;
-            }
-
-            public Builder minHosts(int minHosts) {
-                this.minHosts = minHosts;
-                return this;
-            }
-
-            public Builder maxHosts(int maxHosts) {
-                this.maxHosts = maxHosts;
-                return this;
-            }
+            public Builder vpc(IVpc vpc) { this.vpc = vpc; return this; }
+            public Builder subnets(SubnetSelection subnets) { this.subnets = subnets; return this; }
+            public Builder instanceType(String instanceType) { this.instanceType = instanceType; return this; }
+            public Builder minHosts(int minHosts) { this.minHosts = minHosts; return this; }
+            public Builder maxHosts(int maxHosts) { this.maxHosts = maxHosts; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(vpc, subnets, instanceType, minHosts, maxHosts);
             }
         }
     }

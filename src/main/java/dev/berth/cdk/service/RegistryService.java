@@ -63,8 +63,8 @@ public final class RegistryService {
             private Integer maxTasks;
 
             public Builder cluster(ICluster cluster) { this.cluster = cluster; return this; }
-            public Builder capacityProvider(AsgCapacityProvider provider) { this.capacityProvider = provider; return this; }
-            public Builder taskDefinition(Ec2TaskDefinition definition) { this.taskDefinition = definition; return this; }
+            public Builder capacityProvider(AsgCapacityProvider provider) { capacityProvider = provider; return this; }
+            public Builder taskDefinition(Ec2TaskDefinition definition) { taskDefinition = definition; return this; }
             public Builder desiredTasks(int desiredTasks) { this.desiredTasks = desiredTasks; return this; }
             public Builder maxTasks(int maxTasks) { this.maxTasks = maxTasks; return this; }
 
