@@ -107,7 +107,8 @@ public class RegistryStack extends Stack {
     }
 
     private void createOutputs(Settings settings, ImageBucket images) {
-        String host = settings.hasDomain() ? settings.domainName() : loadBalancer.loadBalancer().getLoadBalancerDnsName();
+        String dnsName = loadBalancer.loadBalancer().getLoadBalancerDnsName();
+        String host = settings.hasDomain() ? settings.domainName() : dnsName;
         String scheme = loadBalancer.https() ? "https://" : "http://";
         CfnOutput.Builder.create(this, "RegistryUrl")
                 .description("Where the registry answers")
@@ -117,7 +118,7 @@ public class RegistryStack extends Stack {
                 .description(settings.hasDomain() && !settings.hasHostedZone()
                         ? "Point a DNS record (CNAME or alias) for " + settings.domainName() + " here"
                         : "The load balancer's own DNS name")
-                .value(loadBalancer.loadBalancer().getLoadBalancerDnsName())
+                .value(dnsName)
                 .build();
         CfnOutput.Builder.create(this, "BucketName")
                 .description("The S3 bucket holding every image (retained if the stack is deleted)")

@@ -105,7 +105,7 @@ public class EcsHosts extends Construct {
                 .description("Berth ECS hosts: inbound only from the load balancer")
                 .allowAllOutbound(true)
                 .build();
-        LaunchTemplate launchTemplate = createLaunchTemplate(props);
+        LaunchTemplate launchTemplate = createLaunchTemplate();
         AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
         this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
                 .autoScalingGroup(group)
@@ -138,7 +138,7 @@ public class EcsHosts extends Construct {
         return arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
     }
 
-    private LaunchTemplate createLaunchTemplate(Props props) {
+    private LaunchTemplate createLaunchTemplate() {
         AmiHardwareType hardware = arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         Role role = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
