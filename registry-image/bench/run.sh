@@ -9,7 +9,9 @@
 #
 # Knobs (environment): SIZE_MIB, ROUNDS, REQUESTS (per hey run), CONCURRENCY,
 # BERTH_JAVA_OPTS (JVM flags for Berth), BERTH_MALLOC_ARENA_MAX, REFERENCE (docker-registry binary), MAX_SECONDS,
-# NMT=1 (Berth's native memory summary, by JVM area, saved beside the results).
+# NMT=1 (Berth's native memory summary, by JVM area, saved beside the results),
+# CLIENTS (concurrent pushes of CLIENT_MIB each, default 100 x 16), STALLED (uploads that declare 1 GiB
+# and send nothing, default 200): measured on fresh processes after the rounds; CLIENTS=0 skips it.
 # Prints a table (median of the rounds) and writes it with the raw numbers to bench/results/.
 set -euo pipefail
 
@@ -21,6 +23,9 @@ ROUNDS=${ROUNDS:-3}
 REQUESTS=${REQUESTS:-20000}
 CONCURRENCY=${CONCURRENCY:-32}
 MAX_SECONDS=${MAX_SECONDS:-600}
+CLIENTS=${CLIENTS:-100}
+CLIENT_MIB=${CLIENT_MIB:-16}
+STALLED=${STALLED:-200}
 # The image's JVM flags, sized as in a container with a 1 GiB memory limit.
 BERTH_JAVA_OPTS=${BERTH_JAVA_OPTS:--XX:MaxRAM=1g -XX:MaxRAMPercentage=40 -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:TrimNativeHeapInterval=2000}
 # And the image's malloc setting (see the Dockerfile).
@@ -34,6 +39,7 @@ for tool in curl hey sha256sum "$REFERENCE" "$JAVA"; do command -v "$tool" >/dev
 (( ROUNDS >= 1 && ROUNDS <= 10 )) || fail "ROUNDS must be 1-10"
 (( SIZE_MIB >= 1 && SIZE_MIB <= 4096 )) || fail "SIZE_MIB must be 1-4096"
 (( REQUESTS >= 100 && REQUESTS <= 200000 )) || fail "REQUESTS must be 100-200000"
+(( CLIENTS >= 0 && CLIENTS <= 200 && STALLED >= 0 && STALLED <= 400 )) || fail "CLIENTS must be 0-200, STALLED 0-400"
 
 WORK=$(mktemp -d /var/tmp/berth-bench.XXXXXX)
 mkdir -p "$HERE/results"
@@ -105,6 +111,12 @@ YAML
   BASE[berth]=http://127.0.0.1:$port
   wait_ready reference
   wait_ready berth
+}
+
+stop_servers() {
+  for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; wait "${PID[$name]}" 2>/dev/null; done
+  PID=()
+  rm -rf "$WORK/reference-data" "$WORK/berth-data"
 }
 
 now() { date +%s.%N; }
@@ -275,6 +287,60 @@ if [ -n "${NMT:-}" ]; then
   "${JAVA%java}jcmd" "${PID[berth]}" VM.native_memory summary > "$HERE/results/$STAMP.berth-nmt.txt" 2>&1 || true
 fi
 
+# --- concurrency: CLIENTS pushes at once, then STALLED silent uploads, on fresh processes ---------
+# Client i pushes the shared random CLIENT_MIB file with its first 32 bytes made its own, as docker
+# does: POST, one chunked PATCH with the whole layer, PUT with the digest.
+client_blob() { printf '%-32s' "berth-bench client $1"; tail -c +33 "$WORK/client-base"; }
+
+concurrent_pushes() { # name
+  local name=$1 i t0
+  settle
+  t0=$(now)
+  for i in $(seq 1 "$CLIENTS"); do
+    (
+      loc=$(absolute "$name" "$(curl -s -o /dev/null -D - -X POST "${BASE[$name]}/v2/bench/many/blobs/uploads/" | location /dev/stdin)")
+      loc=$(absolute "$name" "$(client_blob "$i" | curl -s -o /dev/null -D - --max-time 300 -H 'Content-Type: application/octet-stream' \
+        -X PATCH -T - "$loc" | location /dev/stdin)")
+      curl -s -o /dev/null -w '%{http_code}\n' --max-time 300 -X PUT "$(with_digest "$loc" "${CLIENT_DIGEST[$i]}")"
+    ) > "$WORK/client-$i.status" 2>/dev/null &
+  done
+  wait_clients
+  record concurrent_push_seconds "$name" 1 "$(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')"
+  record concurrent_push_created "$name" 1 "$(cat "$WORK"/client-*.status | grep -c '^201$')"
+  record concurrent_push_rss_MiB "$name" 1 "$(status_mib "${PID[$name]}" VmHWM)"
+  rm -f "$WORK"/client-*.status
+}
+
+# Waits for the client subshells (the servers are background jobs too, so not a plain `wait`).
+wait_clients() { local job; for job in $(jobs -p); do [[ " ${PID[*]} " == *" $job "* ]] || wait "$job"; done; }
+
+stalled_uploads() { # name
+  local name=$1 port=${BASE[$1]##*:} i fd fds=()
+  for i in $(seq 1 "$STALLED"); do
+    exec {fd}<>"/dev/tcp/127.0.0.1/$port" || break
+    printf 'PATCH /v2/bench/stalled/blobs/uploads/%s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\nContent-Length: 1073741824\r\n\r\n' \
+      "$(curl -s -o /dev/null -D - -X POST "${BASE[$name]}/v2/bench/stalled/blobs/uploads/" | location /dev/stdin | sed 's|.*/uploads/||')" >&"$fd"
+    fds+=("$fd")
+  done
+  sleep 3
+  record stalled_rss_MiB "$name" 1 "$(status_mib "${PID[$name]}" VmHWM)"
+  record stalled_health_ms "$name" 1 "$(curl -s -o /dev/null -w '%{time_total}' "${BASE[$name]}/v2/" | awk '{ printf "%.0f", $1 * 1000 }')"
+  for fd in "${fds[@]}"; do exec {fd}>&-; done
+}
+
+if (( CLIENTS > 0 )); then
+  echo "bench: $CLIENTS concurrent pushes of $CLIENT_MIB MiB, then $STALLED stalled uploads, on fresh processes"
+  stop_servers
+  head -c "$(( CLIENT_MIB * 1048576 ))" /dev/urandom > "$WORK/client-base"
+  declare -A CLIENT_DIGEST
+  for i in $(seq 1 "$CLIENTS"); do CLIENT_DIGEST[$i]="sha256:$(client_blob "$i" | sha256sum | cut -d' ' -f1)"; done
+  start_servers
+  for name in reference berth; do concurrent_pushes "$name"; done
+  stop_servers
+  start_servers
+  for name in reference berth; do stalled_uploads "$name"; done
+fi
+
 # --- report: median per metric ------------------------------------------------------------------
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 value() { awk -F'\t' -v m="$1" -v r="$2" '$1 == m && $2 == r { print $4 }' "$RAW" | median; }
@@ -298,6 +364,11 @@ peak_rss_MiB|peak RSS MiB (lower better)|Berth <= 160
 rss_anon_MiB|  RSS at end: anonymous MiB|
 rss_file_MiB|  RSS at end: file-backed MiB|
 cpu_seconds|server CPU s (lower better)|
+concurrent_push_seconds|concurrent pushes: seconds (lower better)|
+concurrent_push_created|concurrent pushes: answered 201|all
+concurrent_push_rss_MiB|concurrent pushes: peak RSS MiB|Berth < 1024 with margin
+stalled_rss_MiB|stalled uploads: peak RSS MiB|
+stalled_health_ms|stalled uploads: GET /v2/ ms|
 ROWS
   echo "this machine writes the blob into a new file at $(value file_write_MiBps machine) MiB/s (dd): the ceiling for any upload"
 } | tee "$REPORT"

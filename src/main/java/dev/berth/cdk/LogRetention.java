@@ -1,29 +1,46 @@
 package dev.berth.cdk;
 
-import java.util.List;
+import static java.util.Map.entry;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 import software.amazon.awscdk.services.logs.RetentionDays;
 
-/** Days to the CDK enum; Settings has already checked the number is one CloudWatch accepts. */
+/**
+ * The retention periods CloudWatch Logs accepts, each number beside its CDK constant. Settings
+ * takes its list of allowed values from here, so the two cannot drift apart.
+ */
 final class LogRetention {
 
-    private static final List<RetentionDays> IN_ORDER = List.of(
-            RetentionDays.ONE_DAY, RetentionDays.THREE_DAYS, RetentionDays.FIVE_DAYS, RetentionDays.ONE_WEEK,
-            RetentionDays.TWO_WEEKS, RetentionDays.ONE_MONTH, RetentionDays.TWO_MONTHS,
-            RetentionDays.THREE_MONTHS, RetentionDays.FOUR_MONTHS, RetentionDays.FIVE_MONTHS,
-            RetentionDays.SIX_MONTHS, RetentionDays.ONE_YEAR, RetentionDays.THIRTEEN_MONTHS,
-            RetentionDays.EIGHTEEN_MONTHS, RetentionDays.TWO_YEARS, RetentionDays.THREE_YEARS,
-            RetentionDays.FIVE_YEARS, RetentionDays.SIX_YEARS, RetentionDays.SEVEN_YEARS,
-            RetentionDays.EIGHT_YEARS, RetentionDays.NINE_YEARS, RetentionDays.TEN_YEARS);
+    /** Ascending by days. */
+    static final SortedMap<Integer, RetentionDays> BY_DAYS = sorted(
+            entry(1, RetentionDays.ONE_DAY), entry(3, RetentionDays.THREE_DAYS), entry(5, RetentionDays.FIVE_DAYS),
+            entry(7, RetentionDays.ONE_WEEK), entry(14, RetentionDays.TWO_WEEKS), entry(30, RetentionDays.ONE_MONTH),
+            entry(60, RetentionDays.TWO_MONTHS), entry(90, RetentionDays.THREE_MONTHS),
+            entry(120, RetentionDays.FOUR_MONTHS), entry(150, RetentionDays.FIVE_MONTHS),
+            entry(180, RetentionDays.SIX_MONTHS), entry(365, RetentionDays.ONE_YEAR),
+            entry(400, RetentionDays.THIRTEEN_MONTHS), entry(545, RetentionDays.EIGHTEEN_MONTHS),
+            entry(731, RetentionDays.TWO_YEARS), entry(1096, RetentionDays.THREE_YEARS),
+            entry(1827, RetentionDays.FIVE_YEARS), entry(2192, RetentionDays.SIX_YEARS),
+            entry(2557, RetentionDays.SEVEN_YEARS), entry(2922, RetentionDays.EIGHT_YEARS),
+            entry(3288, RetentionDays.NINE_YEARS), entry(3653, RetentionDays.TEN_YEARS));
 
     private LogRetention() {
     }
 
     static RetentionDays of(int days) {
-        int index = Settings.LOG_RETENTION_DAYS.indexOf(days);
-        if (index < 0) {
+        RetentionDays retention = BY_DAYS.get(days);
+        if (retention == null) {
             throw Settings.invalid("logRetentionDays", String.valueOf(days), Settings.LOG_RETENTION_DAYS.toString());
         }
-        return IN_ORDER.get(index);
+        return retention;
+    }
+
+    @SafeVarargs
+    private static SortedMap<Integer, RetentionDays> sorted(Map.Entry<Integer, RetentionDays>... entries) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(Map.ofEntries(entries)));
     }
 }

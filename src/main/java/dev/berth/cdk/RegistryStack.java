@@ -6,16 +6,15 @@ import java.nio.file.Path;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
 import dev.berth.cdk.network.RegistryNetwork;
+import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
+import dev.berth.cdk.service.RegistryTask;
 import dev.berth.cdk.storage.AccessLogBucket;
 import dev.berth.cdk.storage.ImageBucket;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.Tags;
-import software.amazon.awscdk.services.ec2.InstanceArchitecture;
-import software.amazon.awscdk.services.ec2.InstanceType;
-import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
@@ -24,7 +23,7 @@ public class RegistryStack extends Stack {
 
     public static final String STACK_NAME = "BerthRegistry";
 
-    private final RegistryService registry;
+    private final RegistryLoadBalancer loadBalancer;
 
     /** @param imageDirectory the registry's Docker build context (normally {@code <repo>/registry-image}) */
     public RegistryStack(Construct scope, String id, StackProps props, Settings settings, Path imageDirectory) {
@@ -60,42 +59,44 @@ public class RegistryStack extends Stack {
                         .build())
                 : null;
 
-        this.registry = new RegistryService(this, "Registry", RegistryService.Props.builder()
-                .vpc(network.vpc())
-                .loadBalancerSubnets(network.loadBalancerSubnets())
+        // One scope for the task, the service and the load balancer: their resources' paths
+        // (Registry/TaskRole, Registry/LoadBalancer, ...) give the logical ids of deployed stacks.
+        Construct registry = new Construct(this, "Registry");
+        RegistryTask task = new RegistryTask(registry, RegistryTask.Props.builder()
+                .bucket(images.bucket())
+                .imageDirectory(imageDirectory.toString())
+                .platform(hosts.imagePlatform())
+                .logRetention(retention)
+                .build());
+        RegistryService service = new RegistryService(registry, RegistryService.Props.builder()
                 .cluster(hosts.cluster())
                 .capacityProvider(hosts.capacityProvider())
-                .hostSecurityGroup(hosts.securityGroup())
-                .bucket(images.bucket())
-                .accessLogs(accessLogs.bucket())
-                .imageDirectory(imageDirectory.toString())
-                .platform(platformFor(settings.instanceType()))
+                .taskDefinition(task.taskDefinition())
                 .desiredTasks(settings.desiredTasks())
                 .maxTasks(maxTasks(settings))
-                .logRetention(retention)
+                .build());
+        this.loadBalancer = new RegistryLoadBalancer(registry, RegistryLoadBalancer.Props.builder()
+                .vpc(network.vpc())
+                .subnets(network.loadBalancerSubnets())
+                .hostSecurityGroup(hosts.securityGroup())
+                .accessLogs(accessLogs.bucket())
                 .allowedClientCidrs(settings.allowedClientCidrs())
                 .certificate(domain == null ? null : domain.certificate())
+                .target(service.loadBalancerTarget())
                 .build());
         if (domain != null) {
-            domain.aliasTo(registry.loadBalancer());
+            domain.aliasTo(loadBalancer.loadBalancer());
         }
         createOutputs(settings, images);
     }
 
-    public RegistryService registry() {
-        return registry;
+    public RegistryLoadBalancer loadBalancer() {
+        return loadBalancer;
     }
 
     /** Room for two tasks per host at most hosts, never fewer than asked for. */
     static int maxTasks(Settings settings) {
         return Math.max(settings.desiredTasks(), 2 * settings.maxHosts());
-    }
-
-    /** Build the image for the hosts' CPU, whatever the deployer's machine is. */
-    static Platform platformFor(String instanceType) {
-        return new InstanceType(instanceType).getArchitecture() == InstanceArchitecture.ARM_64
-                ? Platform.LINUX_ARM64
-                : Platform.LINUX_AMD64;
     }
 
     private static void requireDockerfile(Path imageDirectory) {
@@ -106,8 +107,9 @@ public class RegistryStack extends Stack {
     }
 
     private void createOutputs(Settings settings, ImageBucket images) {
-        String host = settings.hasDomain() ? settings.domainName() : registry.loadBalancer().getLoadBalancerDnsName();
-        String scheme = registry.https() ? "https://" : "http://";
+        String dnsName = loadBalancer.loadBalancer().getLoadBalancerDnsName();
+        String host = settings.hasDomain() ? settings.domainName() : dnsName;
+        String scheme = loadBalancer.https() ? "https://" : "http://";
         CfnOutput.Builder.create(this, "RegistryUrl")
                 .description("Where the registry answers")
                 .value(scheme + host)
@@ -116,14 +118,14 @@ public class RegistryStack extends Stack {
                 .description(settings.hasDomain() && !settings.hasHostedZone()
                         ? "Point a DNS record (CNAME or alias) for " + settings.domainName() + " here"
                         : "The load balancer's own DNS name")
-                .value(registry.loadBalancer().getLoadBalancerDnsName())
+                .value(dnsName)
                 .build();
         CfnOutput.Builder.create(this, "BucketName")
                 .description("The S3 bucket holding every image (retained if the stack is deleted)")
                 .value(images.bucket().getBucketName())
                 .build();
         CfnOutput.Builder.create(this, "DockerLoginHint")
-                .description(registry.https()
+                .description(loadBalancer.https()
                         ? "How clients log in"
                         : "How clients log in; plain HTTP also needs the host in Docker's insecure-registries")
                 .value("docker login " + host)

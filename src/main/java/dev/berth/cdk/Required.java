@@ -1,6 +1,6 @@
 package dev.berth.cdk;
 
-/** The one check every construct's {@code Props.Builder.build()} makes: a required prop was set. */
+/** The one check every construct's {@code Props} record makes when it is built: a required prop was set. */
 public final class Required {
 
     private Required() {

@@ -44,10 +44,8 @@ public record Settings(
         }
     }
 
-    /** CloudWatch Logs accepts only these retention periods. */
-    public static final List<Integer> LOG_RETENTION_DAYS = List.of(
-            1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192,
-            2557, 2922, 3288, 3653);
+    /** CloudWatch Logs accepts only these retention periods, ascending. */
+    public static final List<Integer> LOG_RETENTION_DAYS = List.copyOf(LogRetention.BY_DAYS.keySet());
 
     /** The most hosts a setting may ask for: a guard against a typo like maxHosts=100. */
     public static final int MAX_HOSTS_LIMIT = 20;

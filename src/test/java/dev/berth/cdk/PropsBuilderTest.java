@@ -10,7 +10,9 @@ import org.junit.jupiter.api.function.Executable;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
 import dev.berth.cdk.network.RegistryNetwork;
+import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
+import dev.berth.cdk.service.RegistryTask;
 import dev.berth.cdk.storage.AccessLogBucket;
 import dev.berth.cdk.storage.ImageBucket;
 import software.amazon.awscdk.services.logs.RetentionDays;
@@ -25,13 +27,17 @@ class PropsBuilderTest {
     }
 
     @Test
-    void registryServiceNamesTheFirstMissingRequiredProp() {
-        assertMissing("RegistryService.Props", "vpc", () -> RegistryService.Props.builder().build());
+    void registryPartsNameTheFirstMissingRequiredProp() {
+        assertMissing("RegistryTask.Props", "bucket", () -> RegistryTask.Props.builder().build());
+        assertMissing("RegistryService.Props", "cluster", () -> RegistryService.Props.builder().build());
+        assertMissing("RegistryLoadBalancer.Props", "vpc", () -> RegistryLoadBalancer.Props.builder().build());
     }
 
     @Test
     void hostsNeedEveryProp() {
         assertMissing("EcsHosts.Props", "vpc", () -> EcsHosts.Props.builder().instanceType("t3.small").build());
+        // Props are records: their public constructor checks as much as the builder does.
+        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2));
     }
 
     @Test

@@ -20,47 +20,31 @@ import software.constructs.Construct;
  */
 public class RegistryDomain extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param domainName     the registry's name; required
+     * @param hostedZoneId   the hosted zone for the alias record; default empty: DNS is managed elsewhere
+     * @param hostedZoneName the zone's name; required with a hostedZoneId
+     * @param certificateArn an existing certificate; default empty: a DNS-validated one in the hosted
+     *                       zone; required without one
+     */
+    public record Props(String domainName, String hostedZoneId, String hostedZoneName, String certificateArn) {
         private static final String NAME = "RegistryDomain.Props";
-        private final String domainName;
-        private final String hostedZoneId;
-        private final String hostedZoneName;
-        private final String certificateArn;
 
-        private Props(Builder b) {
-            this.domainName = Required.prop(b.domainName, NAME, "domainName");
-            this.hostedZoneId = b.hostedZoneId == null ? "" : b.hostedZoneId;
-            this.hostedZoneName = hostedZoneId.isEmpty()
-                    ? (b.hostedZoneName == null ? "" : b.hostedZoneName)
-                    : Required.prop(b.hostedZoneName, NAME + " with a hostedZoneId", "hostedZoneName");
-            this.certificateArn = hostedZoneId.isEmpty()
-                    ? Required.prop(b.certificateArn, NAME + " without a hostedZoneId", "certificateArn")
-                    : (b.certificateArn == null ? "" : b.certificateArn);
+        public Props {
+            Required.prop(domainName, NAME, "domainName");
+            hostedZoneId = hostedZoneId == null ? "" : hostedZoneId;
+            hostedZoneName = hostedZoneId.isEmpty()
+                    ? (hostedZoneName == null ? "" : hostedZoneName)
+                    : Required.prop(hostedZoneName, NAME + " with a hostedZoneId", "hostedZoneName");
+            certificateArn = hostedZoneId.isEmpty()
+                    ? Required.prop(certificateArn, NAME + " without a hostedZoneId", "certificateArn")
+                    : (certificateArn == null ? "" : certificateArn);
         }
 
         public static Builder builder() {
             return new Builder();
-        }
-
-        /** The registry's name. Required. */
-        public String domainName() {
-            return domainName;
-        }
-
-        /** The hosted zone for the alias record; default empty: DNS is managed elsewhere. */
-        public String hostedZoneId() {
-            return hostedZoneId;
-        }
-
-        /** The zone's name; required with a hostedZoneId. */
-        public String hostedZoneName() {
-            return hostedZoneName;
-        }
-
-        /** An existing certificate; default empty: a DNS-validated one in the hosted zone. Required without one. */
-        public String certificateArn() {
-            return certificateArn;
         }
 
         public static final class Builder {
@@ -69,31 +53,13 @@ public class RegistryDomain extends Construct {
             private String hostedZoneName;
             private String certificateArn;
 
-            private Builder() {
-            }
-
-            public Builder domainName(String domainName) {
-                this.domainName = domainName;
-                return this;
-            }
-
-            public Builder hostedZoneId(String hostedZoneId) {
-                this.hostedZoneId = hostedZoneId;
-                return this;
-            }
-
-            public Builder hostedZoneName(String hostedZoneName) {
-                this.hostedZoneName = hostedZoneName;
-                return this;
-            }
-
-            public Builder certificateArn(String certificateArn) {
-                this.certificateArn = certificateArn;
-                return this;
-            }
+            public Builder domainName(String domainName) { this.domainName = domainName; return this; }
+            public Builder hostedZoneId(String hostedZoneId) { this.hostedZoneId = hostedZoneId; return this; }
+            public Builder hostedZoneName(String hostedZoneName) { this.hostedZoneName = hostedZoneName; return this; }
+            public Builder certificateArn(String certificateArn) { this.certificateArn = certificateArn; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(domainName, hostedZoneId, hostedZoneName, certificateArn);
             }
         }
     }

@@ -18,6 +18,7 @@ import software.amazon.awscdk.services.ec2.LaunchTemplate;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.UserData;
+import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AmiHardwareType;
 import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.Cluster;
@@ -37,50 +38,29 @@ import software.constructs.Construct;
  */
 public class EcsHosts extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param vpc          required
+     * @param subnets      where the hosts live; required
+     * @param instanceType EC2 instance type, e.g. {@code t3.small}; its architecture picks the AMI
+     *                     and the image platform; required
+     * @param minHosts     required
+     * @param maxHosts     required
+     */
+    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts) {
         private static final String NAME = "EcsHosts.Props";
-        private final IVpc vpc;
-        private final SubnetSelection subnets;
-        private final String instanceType;
-        private final int minHosts;
-        private final int maxHosts;
 
-        private Props(Builder b) {
-            this.vpc = Required.prop(b.vpc, NAME, "vpc");
-            this.subnets = Required.prop(b.subnets, NAME, "subnets");
-            this.instanceType = Required.prop(b.instanceType, NAME, "instanceType");
-            this.minHosts = Required.prop(b.minHosts, NAME, "minHosts");
-            this.maxHosts = Required.prop(b.maxHosts, NAME, "maxHosts");
+        public Props {
+            Required.prop(vpc, NAME, "vpc");
+            Required.prop(subnets, NAME, "subnets");
+            Required.prop(instanceType, NAME, "instanceType");
+            Required.prop(minHosts, NAME, "minHosts");
+            Required.prop(maxHosts, NAME, "maxHosts");
         }
 
         public static Builder builder() {
             return new Builder();
-        }
-
-        /** Required. */
-        public IVpc vpc() {
-            return vpc;
-        }
-
-        /** Where the hosts live. Required. */
-        public SubnetSelection subnets() {
-            return subnets;
-        }
-
-        /** EC2 instance type, e.g. {@code t3.small}; its architecture picks the AMI. Required. */
-        public String instanceType() {
-            return instanceType;
-        }
-
-        /** Required. */
-        public int minHosts() {
-            return minHosts;
-        }
-
-        /** Required. */
-        public int maxHosts() {
-            return maxHosts;
         }
 
         public static final class Builder {
@@ -90,36 +70,14 @@ public class EcsHosts extends Construct {
             private Integer minHosts;
             private Integer maxHosts;
 
-            private Builder() {
-            }
-
-            public Builder vpc(IVpc vpc) {
-                this.vpc = vpc;
-                return this;
-            }
-
-            public Builder subnets(SubnetSelection subnets) {
-                this.subnets = subnets;
-                return this;
-            }
-
-            public Builder instanceType(String instanceType) {
-                this.instanceType = instanceType;
-                return this;
-            }
-
-            public Builder minHosts(int minHosts) {
-                this.minHosts = minHosts;
-                return this;
-            }
-
-            public Builder maxHosts(int maxHosts) {
-                this.maxHosts = maxHosts;
-                return this;
-            }
+            public Builder vpc(IVpc vpc) { this.vpc = vpc; return this; }
+            public Builder subnets(SubnetSelection subnets) { this.subnets = subnets; return this; }
+            public Builder instanceType(String instanceType) { this.instanceType = instanceType; return this; }
+            public Builder minHosts(int minHosts) { this.minHosts = minHosts; return this; }
+            public Builder maxHosts(int maxHosts) { this.maxHosts = maxHosts; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(vpc, subnets, instanceType, minHosts, maxHosts);
             }
         }
     }
@@ -128,12 +86,16 @@ public class EcsHosts extends Construct {
     static final String ROOT_DEVICE = "/dev/xvda";
     static final int ROOT_VOLUME_GIB = 30;
 
+    private final InstanceType instanceType;
+    private final boolean arm;
     private final Cluster cluster;
     private final SecurityGroup securityGroup;
     private final AsgCapacityProvider capacityProvider;
 
     public EcsHosts(Construct scope, String id, Props props) {
         super(scope, id);
+        this.instanceType = new InstanceType(props.instanceType());
+        this.arm = instanceType.getArchitecture() == InstanceArchitecture.ARM_64;
         this.cluster = Cluster.Builder.create(this, "Cluster")
                 .vpc(props.vpc())
                 .containerInsightsV2(ContainerInsights.ENABLED)
@@ -143,7 +105,7 @@ public class EcsHosts extends Construct {
                 .description("Berth ECS hosts: inbound only from the load balancer")
                 .allowAllOutbound(true)
                 .build();
-        LaunchTemplate launchTemplate = createLaunchTemplate(props);
+        LaunchTemplate launchTemplate = createLaunchTemplate();
         AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
         this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
                 .autoScalingGroup(group)
@@ -171,11 +133,13 @@ public class EcsHosts extends Construct {
         return capacityProvider;
     }
 
-    private LaunchTemplate createLaunchTemplate(Props props) {
-        InstanceType instanceType = new InstanceType(props.instanceType());
-        AmiHardwareType hardware = instanceType.getArchitecture() == InstanceArchitecture.ARM_64
-                ? AmiHardwareType.ARM
-                : AmiHardwareType.STANDARD;
+    /** The hosts' CPU, for building the registry image whatever the deployer's machine is. */
+    public Platform imagePlatform() {
+        return arm ? Platform.LINUX_ARM64 : Platform.LINUX_AMD64;
+    }
+
+    private LaunchTemplate createLaunchTemplate() {
+        AmiHardwareType hardware = arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         Role role = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
                 .description("Berth ECS hosts: the ECS agent only (statements added by the cluster)")

@@ -28,49 +28,31 @@ import software.constructs.Construct;
  */
 public class RegistryNetwork extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
-        private final boolean privateHosts;
-        private final RetentionDays flowLogRetention;
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param privateHosts     hosts in private subnets behind one NAT gateway; default false (public subnets, no NAT)
+     * @param flowLogRetention how long the VPC flow log is kept; required
+     */
+    public record Props(boolean privateHosts, RetentionDays flowLogRetention) {
 
-        private Props(Builder b) {
-            this.privateHosts = b.privateHosts;
-            this.flowLogRetention = Required.prop(b.flowLogRetention, "RegistryNetwork.Props", "flowLogRetention");
+        public Props {
+            Required.prop(flowLogRetention, "RegistryNetwork.Props", "flowLogRetention");
         }
 
         public static Builder builder() {
             return new Builder();
         }
 
-        /** Hosts in private subnets behind one NAT gateway; default false (public subnets, no NAT). */
-        public boolean privateHosts() {
-            return privateHosts;
-        }
-
-        /** How long the VPC flow log is kept. Required. */
-        public RetentionDays flowLogRetention() {
-            return flowLogRetention;
-        }
-
         public static final class Builder {
             private boolean privateHosts;
             private RetentionDays flowLogRetention;
 
-            private Builder() {
-            }
-
-            public Builder privateHosts(boolean privateHosts) {
-                this.privateHosts = privateHosts;
-                return this;
-            }
-
-            public Builder flowLogRetention(RetentionDays flowLogRetention) {
-                this.flowLogRetention = flowLogRetention;
-                return this;
-            }
+            public Builder privateHosts(boolean privateHosts) { this.privateHosts = privateHosts; return this; }
+            public Builder flowLogRetention(RetentionDays retention) { this.flowLogRetention = retention; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(privateHosts, flowLogRetention);
             }
         }
     }

@@ -21,36 +21,28 @@ import software.constructs.Construct;
  */
 public class AccessLogBucket extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
-        private final int expireAfterDays;
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param expireAfterDays days after which a log object is deleted; required
+     */
+    public record Props(Integer expireAfterDays) {
 
-        private Props(Builder b) {
-            this.expireAfterDays = Required.prop(b.expireAfterDays, "AccessLogBucket.Props", "expireAfterDays");
+        public Props {
+            Required.prop(expireAfterDays, "AccessLogBucket.Props", "expireAfterDays");
         }
 
         public static Builder builder() {
             return new Builder();
         }
 
-        /** Days after which a log object is deleted. Required. */
-        public int expireAfterDays() {
-            return expireAfterDays;
-        }
-
         public static final class Builder {
             private Integer expireAfterDays;
 
-            private Builder() {
-            }
-
-            public Builder expireAfterDays(int expireAfterDays) {
-                this.expireAfterDays = expireAfterDays;
-                return this;
-            }
+            public Builder expireAfterDays(int expireAfterDays) { this.expireAfterDays = expireAfterDays; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(expireAfterDays);
             }
         }
     }

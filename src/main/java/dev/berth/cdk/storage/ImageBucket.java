@@ -20,52 +20,36 @@ import software.constructs.Construct;
  */
 public class ImageBucket extends Construct {
 
-    /** Immutable; made with {@link #builder()}. */
-    public static final class Props {
-        private final String existingBucketName;
-        private final IBucket accessLogs;
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param existingBucketName import this bucket instead of creating one; default empty: create
+     * @param accessLogs         where the created bucket's server access logs go; required unless a
+     *                           bucket is imported
+     */
+    public record Props(String existingBucketName, IBucket accessLogs) {
 
-        private Props(Builder b) {
-            this.existingBucketName = b.existingBucketName == null ? "" : b.existingBucketName;
+        public Props {
+            existingBucketName = existingBucketName == null ? "" : existingBucketName;
             // Only a bucket created here logs anywhere; an imported one is left untouched.
-            this.accessLogs = existingBucketName.isEmpty()
-                    ? Required.prop(b.accessLogs, "ImageBucket.Props", "accessLogs")
-                    : b.accessLogs;
+            if (existingBucketName.isEmpty()) {
+                Required.prop(accessLogs, "ImageBucket.Props", "accessLogs");
+            }
         }
 
         public static Builder builder() {
             return new Builder();
         }
 
-        /** Import this bucket instead of creating one; default empty: create. */
-        public String existingBucketName() {
-            return existingBucketName;
-        }
-
-        /** Where the created bucket's server access logs go. Required unless a bucket is imported. */
-        public IBucket accessLogs() {
-            return accessLogs;
-        }
-
         public static final class Builder {
             private String existingBucketName;
             private IBucket accessLogs;
 
-            private Builder() {
-            }
-
-            public Builder existingBucketName(String existingBucketName) {
-                this.existingBucketName = existingBucketName;
-                return this;
-            }
-
-            public Builder accessLogs(IBucket accessLogs) {
-                this.accessLogs = accessLogs;
-                return this;
-            }
+            public Builder existingBucketName(String name) { this.existingBucketName = name; return this; }
+            public Builder accessLogs(IBucket accessLogs) { this.accessLogs = accessLogs; return this; }
 
             public Props build() {
-                return new Props(this);
+                return new Props(existingBucketName, accessLogs);
             }
         }
     }

@@ -61,7 +61,7 @@ class RegistryImageTest {
         Stack stack = new Stack(new software.amazon.awscdk.App(), "Image");
         Ec2TaskDefinition task = new Ec2TaskDefinition(stack, "Task");
         task.addContainer("registry", ContainerDefinitionOptions.builder()
-                .image(RegistryService.registryImage(dir.toString(), Platform.LINUX_AMD64))
+                .image(RegistryTask.registryImage(dir.toString(), Platform.LINUX_AMD64))
                 .memoryLimitMiB(256)
                 .build());
         Matcher m = HASH.matcher(Template.fromStack(stack).toJSON().toString());

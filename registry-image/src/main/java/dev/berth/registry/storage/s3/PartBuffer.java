@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -51,6 +52,16 @@ final class PartBuffer implements Closeable {
      * @return the bytes read
      */
     long fill(InputStream in, long target) throws IOException {
+        if (memory.length == 0 && channel == null && size < target) {
+            // Budgeted memory is taken once the client has sent something, not while it stalls.
+            PushbackInputStream first = new PushbackInputStream(in, 1);
+            int b = first.read();
+            if (b < 0) {
+                return 0;
+            }
+            first.unread(b);
+            in = first;
+        }
         long read = 0;
         while (size < target) {
             long wanted = target - size;

@@ -2,7 +2,6 @@ package dev.berth.cdk.service;
 
 import static dev.berth.cdk.Json.at;
 import static dev.berth.cdk.Json.list;
-import static dev.berth.cdk.Json.map;
 import static dev.berth.cdk.Json.only;
 import static dev.berth.cdk.Json.onlyProps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,11 +17,11 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 import dev.berth.cdk.Scenarios;
-import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.assertions.Template;
 
-class ServiceTest {
+/** The task: its role, secret, container settings and logs, as the synthesized stack renders them. */
+class RegistryTaskTest {
 
     private final Template defaults = Scenarios.defaults().template();
     private final Template custom = Scenarios.privateArmImported().template();
@@ -142,54 +141,6 @@ class ServiceTest {
     }
 
     @Test
-    void serviceRunsTwoTasksAcrossAzsWithCircuitBreakerRollback() {
-        Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
-        assertEquals(2, service.get("DesiredCount"));
-        assertEquals(Map.of("Enable", true, "Rollback", true),
-                at(service, "DeploymentConfiguration", "DeploymentCircuitBreaker"));
-        assertEquals(Map.of("Type", "spread", "Field", "attribute:ecs.availability-zone"),
-                list(service.get("PlacementStrategies")).get(0));
-        assertEquals(3, onlyProps(custom, "AWS::ECS::Service").get("DesiredCount"));
-    }
-
-    @Test
-    void serviceScalesOnCpu() {
-        Map<String, Object> target = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalableTarget");
-        assertEquals(2, target.get("MinCapacity"));
-        assertEquals(8, target.get("MaxCapacity"));
-        assertEquals("ecs:service:DesiredCount", target.get("ScalableDimension"));
-        Map<String, Object> policy = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalingPolicy");
-        assertEquals("TargetTrackingScaling", policy.get("PolicyType"));
-        assertEquals("ECSServiceAverageCPUUtilization", at(policy, "TargetTrackingScalingPolicyConfiguration",
-                "PredefinedMetricSpecification", "PredefinedMetricType"));
-    }
-
-    @Test
-    void loadBalancerHasLongIdleTimeoutAndAccessLogs() {
-        Map<String, Object> alb = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::LoadBalancer");
-        assertEquals("internet-facing", alb.get("Scheme"));
-        Map<String, Object> attributes = new TreeMap<>();
-        for (Object a : list(alb.get("LoadBalancerAttributes"))) {
-            attributes.put((String) at(a, "Key"), at(a, "Value"));
-        }
-        assertTrue(Integer.parseInt((String) attributes.get("idle_timeout.timeout_seconds")) >= 300, attributes.toString());
-        assertEquals("true", attributes.get("access_logs.s3.enabled"));
-        assertEquals("load-balancer", attributes.get("access_logs.s3.prefix"));
-        assertEquals(Map.of("Ref", StorageIds.logBucket(defaults)), attributes.get("access_logs.s3.bucket"));
-        assertEquals("true", attributes.get("routing.http.drop_invalid_header_fields.enabled"));
-    }
-
-    @Test
-    void targetGroupHealthChecksTheRegistryHealthEndpoint() {
-        Map<String, Object> tg = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::TargetGroup");
-        assertEquals("/healthz", tg.get("HealthCheckPath"));
-        assertEquals(Map.of("HttpCode", "200"), tg.get("Matcher"));
-        assertEquals("HTTP", tg.get("Protocol"));
-        Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
-        assertEquals(5000, at(list(service.get("LoadBalancers")).get(0), "ContainerPort"));
-    }
-
-    @Test
     void aLeavingTaskLetsLongPushesFinish() {
         // The ALB drains the target, then SIGTERM lets the registry drain as long again, and
         // ECS kills it only after that: each step longer than the one before.
@@ -199,52 +150,6 @@ class ServiceTest {
         assertEquals("110", attributes.get("deregistration_delay.timeout_seconds"));
         assertEquals("110s", renderedEnvironment(defaults).get("REGISTRY_HTTP_DRAINTIMEOUT"));
         assertEquals(120, container(defaults).get("StopTimeout"));
-    }
-
-    @Test
-    void aRegistryOpenToTheWholeInternetIsALoudWarning() {
-        var open = Annotations.fromStack(Scenarios.defaults().stack())
-                .findWarning("*", Match.stringLikeRegexp(".*OPEN TO THE INTERNET WITHOUT AUTHENTICATION.*"));
-        assertEquals(1, open.size());
-        var narrowed = Annotations.fromStack(Scenarios.domainWithCertificate().stack())
-                .findWarning("*", Match.stringLikeRegexp(".*OPEN TO THE INTERNET.*"));
-        assertEquals(0, narrowed.size());
-    }
-
-    @Test
-    void withoutDomainTheListenerIsPlainHttpWithALoudWarning() {
-        defaults.resourceCountIs("AWS::ElasticLoadBalancingV2::Listener", 1);
-        Map<String, Object> listener = onlyProps(defaults, "AWS::ElasticLoadBalancingV2::Listener");
-        assertEquals("HTTP", listener.get("Protocol"));
-        assertEquals(80, listener.get("Port"));
-        assertEquals("forward", at(list(listener.get("DefaultActions")).get(0), "Type"));
-        var warnings = Annotations.fromStack(Scenarios.defaults().stack())
-                .findWarning("*", Match.stringLikeRegexp(".*NO DOMAIN CONFIGURED.*plain HTTP.*"));
-        assertEquals(1, warnings.size());
-        defaults.hasOutput("RegistryUrl", Map.of("Value", Map.of("Fn::Join", List.of("", List.of("http://",
-                Map.of("Fn::GetAtt", List.of(only(defaults, "AWS::ElasticLoadBalancingV2::LoadBalancer").getKey(),
-                        "DNSName")))))));
-    }
-
-    @Test
-    void clientsAreAdmittedOnlyFromAllowedCidrs() {
-        String sg = albSecurityGroup(defaults);
-        assertEquals(List.of(Map.of("CidrIp", "0.0.0.0/0", "Description", "registry clients", "FromPort", 80,
-                "IpProtocol", "tcp", "ToPort", 80)), at(defaults.findResources("AWS::EC2::SecurityGroup").get(sg),
-                "Properties", "SecurityGroupIngress"));
-        List<Object> customIngress = list(at(custom.findResources("AWS::EC2::SecurityGroup")
-                .get(albSecurityGroup(custom)), "Properties", "SecurityGroupIngress"));
-        assertEquals(List.of("203.0.113.0/24", "198.51.100.7/32"),
-                customIngress.stream().map(r -> at(r, "CidrIp")).toList());
-    }
-
-    @Test
-    void outputsGiveUrlLoadBalancerBucketAndDockerLoginHint() {
-        Map<String, Object> outputs = map(defaults.toJSON().get("Outputs"));
-        assertEquals(List.of("BucketName", "DockerLoginHint", "LoadBalancerDnsName", "RegistryUrl"),
-                outputs.keySet().stream().sorted().toList());
-        assertTrue(at(outputs, "DockerLoginHint", "Value").toString().contains("docker login "));
-        assertEquals("The load balancer's own DNS name", at(outputs, "LoadBalancerDnsName", "Description"));
     }
 
     /** Allow statements of every IAM policy and inline role policy (bucket policies' TLS denies are not grants). */
@@ -261,31 +166,5 @@ class ServiceTest {
         }
         assertFalse(statements.isEmpty());
         return statements.stream().filter(s -> "Allow".equals(at(s, "Effect"))).toList();
-    }
-
-    static String albSecurityGroup(Template template) {
-        Map<String, Map<String, Object>> found = template.findResources("AWS::EC2::SecurityGroup",
-                Map.of("Properties", Map.of("GroupDescription", "Berth load balancer: registry clients in")));
-        assertEquals(1, found.size());
-        return found.keySet().iterator().next();
-    }
-
-    /** Logical ids of the two buckets, told apart by their lifecycle rules. */
-    static final class StorageIds {
-        static String imageBucket(Template t) {
-            return bucketWithRule(t, "AbortIncompleteMultipartUpload");
-        }
-
-        static String logBucket(Template t) {
-            return bucketWithRule(t, "ExpirationInDays");
-        }
-
-        private static String bucketWithRule(Template t, String ruleKey) {
-            Map<String, Map<String, Object>> found = t.findResources("AWS::S3::Bucket", Map.of("Properties",
-                    Map.of("LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(
-                            Match.objectLike(Map.of(ruleKey, Match.anyValue()))))))));
-            assertEquals(1, found.size());
-            return found.keySet().iterator().next();
-        }
     }
 }

@@ -1,0 +1,260 @@
+package dev.berth.cdk.service;
+
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import dev.berth.cdk.Required;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.IgnoreMode;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ecr.assets.Platform;
+import software.amazon.awscdk.services.ecs.AssetImageProps;
+import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
+import software.amazon.awscdk.services.ecs.ContainerImage;
+import software.amazon.awscdk.services.ecs.Ec2TaskDefinition;
+import software.amazon.awscdk.services.ecs.LogDriver;
+import software.amazon.awscdk.services.ecs.NetworkMode;
+import software.amazon.awscdk.services.ecs.PortMapping;
+import software.amazon.awscdk.services.ecs.Protocol;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.PolicyDocument;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.secretsmanager.SecretStringGenerator;
+import software.constructs.Construct;
+
+/**
+ * What one registry task is: the task role with exactly the S3 actions it needs, the shared
+ * upload-state secret, and the task definition whose container carries the REGISTRY_* settings.
+ *
+ * <p>A part of the {@code Registry} scope, like {@link RegistryService} and
+ * {@link RegistryLoadBalancer}, not a construct of its own: its resources stay direct children of
+ * that scope, so their paths and logical ids ({@code RegistryTaskRole…}) are those of stacks
+ * already deployed. A node of its own would rename them, and CloudFormation would replace them
+ * (a new upload-state secret among them).
+ */
+public final class RegistryTask {
+
+    /**
+     * Made with {@link #builder()}.
+     *
+     * @param bucket         the image bucket; required
+     * @param imageDirectory the Docker build context of the registry image; required
+     * @param platform       the hosts' CPU; default linux/amd64
+     * @param logRetention   how long container logs are kept; default one month
+     */
+    public record Props(IBucket bucket, String imageDirectory, Platform platform, RetentionDays logRetention) {
+        private static final String NAME = "RegistryTask.Props";
+
+        public Props {
+            Required.prop(bucket, NAME, "bucket");
+            Required.prop(imageDirectory, NAME, "imageDirectory");
+            platform = platform != null ? platform : Platform.LINUX_AMD64;
+            logRetention = logRetention != null ? logRetention : RetentionDays.ONE_MONTH;
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        public static final class Builder {
+            private IBucket bucket;
+            private String imageDirectory;
+            private Platform platform;
+            private RetentionDays logRetention;
+
+            public Builder bucket(IBucket bucket) { this.bucket = bucket; return this; }
+            public Builder imageDirectory(String imageDirectory) { this.imageDirectory = imageDirectory; return this; }
+            public Builder platform(Platform platform) { this.platform = platform; return this; }
+            public Builder logRetention(RetentionDays logRetention) { this.logRetention = logRetention; return this; }
+
+            public Props build() {
+                return new Props(bucket, imageDirectory, platform, logRetention);
+            }
+        }
+    }
+
+    public static final String CONTAINER_NAME = "registry";
+    public static final int CONTAINER_PORT = 5000;
+    public static final String HEALTH_PATH = "/healthz";
+    /**
+     * When a task leaves (deployment, scale-in), requests in flight (a push of a large layer is
+     * one long request) get this long twice over: first the ALB drains the target (it finishes
+     * at once when nothing is in flight), then the registry drains after SIGTERM
+     * (http.draintimeout), and ECS kills it 10 s later.
+     */
+    static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(110);
+
+    /** The bucket-level and object-level actions of the registry's S3 storage driver. */
+    public static final List<String> BUCKET_ACTIONS = List.of(
+            "s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads");
+    public static final List<String> OBJECT_ACTIONS = List.of(
+            "s3:AbortMultipartUpload", "s3:DeleteObject", "s3:GetObject", "s3:ListMultipartUploadParts",
+            "s3:PutObject");
+
+    private final Construct scope;
+    private final Ec2TaskDefinition taskDefinition;
+
+    /** @param scope the {@code Registry} scope the resources are made in */
+    public RegistryTask(Construct scope, Props props) {
+        this.scope = scope;
+        Role taskRole = createTaskRole(props.bucket());
+        Secret httpSecret = createHttpSecret();
+        this.taskDefinition = createTaskDefinition(props, taskRole, httpSecret);
+    }
+
+    public Ec2TaskDefinition taskDefinition() {
+        return taskDefinition;
+    }
+
+    /**
+     * Exactly the S3 actions the registry's storage driver calls, written out rather than
+     * {@code bucket.grantReadWrite} (which adds wildcard actions). Credentials reach the
+     * container through the task role; there are no access keys anywhere.
+     */
+    private Role createTaskRole(IBucket bucket) {
+        PolicyDocument bucketAccess = PolicyDocument.Builder.create()
+                .statements(List.of(
+                        PolicyStatement.Builder.create()
+                                .sid("RegistryBucket")
+                                .effect(Effect.ALLOW)
+                                .actions(BUCKET_ACTIONS)
+                                .resources(List.of(bucket.getBucketArn()))
+                                .build(),
+                        PolicyStatement.Builder.create()
+                                .sid("RegistryObjects")
+                                .effect(Effect.ALLOW)
+                                .actions(OBJECT_ACTIONS)
+                                .resources(List.of(bucket.arnForObjects("*")))
+                                .build()))
+                .build();
+        SortedMap<String, PolicyDocument> inline = new TreeMap<>();
+        inline.put("RegistryStorage", bucketAccess);
+        Role role = Role.Builder.create(scope, "TaskRole")
+                .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                .description("Berth registry task: read and write its image bucket, nothing else")
+                .inlinePolicies(inline)
+                .build();
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("The registry stores blobs and manifests under arbitrary keys of its own bucket; "
+                        + "object actions need bucket/* (actions themselves are listed, no wildcards).")
+                .appliesTo(List.of(RegexAppliesTo.builder().regex("/^Resource::.*\\/\\*$/g").build()))
+                .build()));
+        return role;
+    }
+
+    /**
+     * The HMAC secret for upload state: shared by all tasks so an upload may continue on
+     * any of them. Generated by Secrets Manager, never in the template or in plain env.
+     */
+    private Secret createHttpSecret() {
+        Secret secret = Secret.Builder.create(scope, "HttpSecret")
+                .description("Berth registry: HMAC secret for upload state (REGISTRY_HTTP_SECRET)")
+                .generateSecretString(SecretStringGenerator.builder()
+                        .passwordLength(64)
+                        .excludePunctuation(true)
+                        .build())
+                .build();
+        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-SMG4")
+                .reason("Rotating the upload-state HMAC key would break in-flight uploads for no gain: "
+                        + "it never leaves AWS and protects only resumable-upload state.")
+                .build()));
+        return secret;
+    }
+
+    private Ec2TaskDefinition createTaskDefinition(Props props, Role taskRole, Secret httpSecret) {
+        // Bridge mode: tasks share the host's network and reach AWS APIs through it, so
+        // public-subnet hosts need no NAT; the load balancer reaches them on dynamic ports.
+        Ec2TaskDefinition definition = Ec2TaskDefinition.Builder.create(scope, "TaskDefinition")
+                .networkMode(NetworkMode.BRIDGE)
+                .taskRole(taskRole)
+                .build();
+        LogGroup logGroup = LogGroup.Builder.create(scope, "LogGroup").retention(props.logRetention()).build();
+        definition.addContainer(CONTAINER_NAME, ContainerDefinitionOptions.builder()
+                .image(registryImage(props.imageDirectory(), props.platform()))
+                .cpu(512)
+                .memoryReservationMiB(512)
+                .memoryLimitMiB(1024)
+                .environment(registryEnvironment(props.bucket().getBucketName(), Stack.of(scope).getRegion()))
+                .secrets(registrySecrets(httpSecret))
+                // SIGKILL only after the registry had its drain time (ECS allows 120 s at most).
+                .stopTimeout(Duration.seconds(DRAIN_TIMEOUT.toSeconds() + 10))
+                .portMappings(List.of(PortMapping.builder()
+                        .containerPort(CONTAINER_PORT)
+                        .hostPort(0)
+                        .protocol(Protocol.TCP)
+                        .build()))
+                .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
+                        .logGroup(logGroup)
+                        .streamPrefix(CONTAINER_NAME)
+                        .build()))
+                .build());
+        NagSuppressions.addResourceSuppressions(definition, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-ECS2")
+                .reason("The REGISTRY_* environment holds only non-secret settings (address, storage driver, "
+                        + "bucket, region, log level); secrets are passed as ECS secrets from Secrets Manager.")
+                .build()));
+        // The execution role (image pull, logs, secret read) is written by CDK.
+        NagSuppressions.addResourceSuppressions(definition, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("CDK's execution role: ecr:GetAuthorizationToken does not support resource-level "
+                        + "permissions.")
+                .appliesTo(List.of("Resource::*"))
+                .build()), true);
+        return definition;
+    }
+
+    /**
+     * The image built from the registry's directory on the deployer's machine. Its
+     * .dockerignore decides what is hashed, so a built target/ never changes the image.
+     */
+    public static ContainerImage registryImage(String directory, Platform platform) {
+        return ContainerImage.fromAsset(directory, AssetImageProps.builder()
+                .ignoreMode(IgnoreMode.DOCKER)
+                .platform(platform)
+                .build());
+    }
+
+    /**
+     * The registry:2-compatible settings, sorted so the rendered template never depends on map
+     * iteration order. Values are plain strings or Refs, so a test can start the registry jar
+     * with exactly this environment read from the template.
+     */
+    public static SortedMap<String, String> registryEnvironment(String bucketName, String region) {
+        SortedMap<String, String> env = new TreeMap<>();
+        env.put("REGISTRY_HTTP_ADDR", ":" + CONTAINER_PORT);
+        env.put("REGISTRY_HTTP_DRAINTIMEOUT", DRAIN_TIMEOUT.toSeconds() + "s");
+        // The hosts take traffic only from the load balancer's security group, so the last
+        // X-Forwarded-For entry (the one the ALB appends) is the client: per-client limits such
+        // as failed logins count real clients, not the ALB's few addresses.
+        env.put("REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "true");
+        env.put("REGISTRY_LOG_LEVEL", "info");
+        env.put("REGISTRY_STORAGE", "s3");
+        env.put("REGISTRY_STORAGE_DELETE_ENABLED", "true");
+        env.put("REGISTRY_STORAGE_S3_BUCKET", bucketName);
+        env.put("REGISTRY_STORAGE_S3_REGION", region);
+        return env;
+    }
+
+    /**
+     * Settings that are secrets, as ECS secrets (injected at container start, never in the
+     * template). Auth comes later: add REGISTRY_AUTH_HTPASSWD_* here from its own secret.
+     */
+    private static SortedMap<String, software.amazon.awscdk.services.ecs.Secret> registrySecrets(Secret httpSecret) {
+        SortedMap<String, software.amazon.awscdk.services.ecs.Secret> secrets = new TreeMap<>();
+        secrets.put("REGISTRY_HTTP_SECRET", software.amazon.awscdk.services.ecs.Secret.fromSecretsManager(httpSecret));
+        return secrets;
+    }
+}

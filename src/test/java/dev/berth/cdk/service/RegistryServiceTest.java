@@ -1,0 +1,43 @@
+package dev.berth.cdk.service;
+
+import static dev.berth.cdk.Json.at;
+import static dev.berth.cdk.Json.list;
+import static dev.berth.cdk.Json.onlyProps;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.berth.cdk.Scenarios;
+import software.amazon.awscdk.assertions.Template;
+
+/** The ECS service: task count, placement, circuit breaker and CPU scaling. */
+class RegistryServiceTest {
+
+    private final Template defaults = Scenarios.defaults().template();
+    private final Template custom = Scenarios.privateArmImported().template();
+
+    @Test
+    void serviceRunsTwoTasksAcrossAzsWithCircuitBreakerRollback() {
+        Map<String, Object> service = onlyProps(defaults, "AWS::ECS::Service");
+        assertEquals(2, service.get("DesiredCount"));
+        assertEquals(Map.of("Enable", true, "Rollback", true),
+                at(service, "DeploymentConfiguration", "DeploymentCircuitBreaker"));
+        assertEquals(Map.of("Type", "spread", "Field", "attribute:ecs.availability-zone"),
+                list(service.get("PlacementStrategies")).get(0));
+        assertEquals(3, onlyProps(custom, "AWS::ECS::Service").get("DesiredCount"));
+    }
+
+    @Test
+    void serviceScalesOnCpu() {
+        Map<String, Object> target = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalableTarget");
+        assertEquals(2, target.get("MinCapacity"));
+        assertEquals(8, target.get("MaxCapacity"));
+        assertEquals("ecs:service:DesiredCount", target.get("ScalableDimension"));
+        Map<String, Object> policy = onlyProps(defaults, "AWS::ApplicationAutoScaling::ScalingPolicy");
+        assertEquals("TargetTrackingScaling", policy.get("PolicyType"));
+        assertEquals("ECSServiceAverageCPUUtilization", at(policy, "TargetTrackingScalingPolicyConfiguration",
+                "PredefinedMetricSpecification", "PredefinedMetricType"));
+    }
+}
