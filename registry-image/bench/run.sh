@@ -60,7 +60,7 @@ trap cleanup EXIT
 free_port() {
   local p
   for _ in $(seq 1 50); do
-    p=$(shuf -i 20000-60000 -n 1)
+    p=$(shuf -i 20000-32000 -n 1) # below the ephemeral range outgoing connections use
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
   fail "no free port"
@@ -114,7 +114,7 @@ YAML
 }
 
 stop_servers() {
-  for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; wait "${PID[$name]}" 2>/dev/null; done
+  for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; wait "${PID[$name]}" 2>/dev/null || true; done
   PID=()
   rm -rf "$WORK/reference-data" "$WORK/berth-data"
 }
@@ -348,11 +348,11 @@ value() { awk -F'\t' -v m="$1" -v r="$2" '$1 == m && $2 == r { print $4 }' "$RAW
   echo "Berth vs docker-registry ($("$REFERENCE" --version 2>/dev/null | head -1 || echo reference)) on $(nproc) cores, $(date -u +%F)"
   echo "${SIZE_MIB} MiB blobs, median of $completed rounds; manifests: $REQUESTS requests, $CONCURRENCY clients; Berth JVM: $BERTH_JAVA_OPTS, MALLOC_ARENA_MAX=$BERTH_MALLOC_ARENA_MAX"
   echo "load average (1 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1 /proc/loadavg); took ${SECONDS}s"
-  printf '%-36s %16s %12s %8s  %s\n' metric docker-registry Berth ratio target
+  printf '%-44s %16s %12s %8s  %s\n' metric docker-registry Berth ratio target
   while IFS='|' read -r metric label target; do
     ref=$(value "$metric" reference); ours=$(value "$metric" berth)
     ratio=$(awk -v a="$ours" -v b="$ref" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2fx", a / b; else print "-" }')
-    printf '%-36s %16s %12s %8s  %s\n' "$label" "$ref" "$ours" "$ratio" "$target"
+    printf '%-44s %16s %12s %8s  %s\n' "$label" "$ref" "$ours" "$ratio" "$target"
   done <<'ROWS'
 streamed_upload_MiBps|streamed upload MiB/s|>= 2.5x
 monolithic_put_MiBps|monolithic upload (POST+PUT) MiB/s|
