@@ -1,17 +1,11 @@
 package dev.berth.registry.storage.s3;
 
 import dev.berth.registry.storage.NotFoundException;
-import dev.berth.registry.storage.StoragePaths;
 import java.io.IOException;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The {@code uploads/<id>/s3state} objects. S3 has no locks, so every change of an upload's
@@ -24,24 +18,16 @@ final class UploadStates {
     /** A state as read, with the ETag a replacement must match. */
     record Stored(UploadState state, String etag) {}
 
-    private final S3Client s3;
-    private final String bucket;
-    private final String root;
-    private final ServerSideEncryption encryption;
+    private final S3Objects objects;
+    private final S3Keys keys;
 
-    UploadStates(S3Client s3, String bucket, String root, ServerSideEncryption encryption) {
-        this.s3 = s3;
-        this.bucket = bucket;
-        this.root = root;
-        this.encryption = encryption;
-    }
-
-    String key(String uploadId) {
-        return root + StoragePaths.UPLOADS + "/" + uploadId + "/s3state";
+    UploadStates(S3Objects objects, S3Keys keys) {
+        this.objects = objects;
+        this.keys = keys;
     }
 
     Optional<Stored> read(String uploadId) throws IOException {
-        Optional<ResponseBytes<GetObjectResponse>> object = S3Objects.getIfPresent(s3, bucket, key(uploadId));
+        Optional<ResponseBytes<GetObjectResponse>> object = objects.getIfPresent(keys.uploadState(uploadId));
         if (object.isEmpty()) {
             return Optional.empty();
         }
@@ -89,26 +75,17 @@ final class UploadStates {
     }
 
     private void put(String uploadId, String ifMatch, UploadState state) throws IOException {
-        String key = key(uploadId);
-        PutObjectRequest.Builder request = PutObjectRequest.builder().bucket(bucket).key(key)
-                .contentType("application/json").serverSideEncryption(encryption);
-        if (ifMatch == null) {
-            request.ifNoneMatch("*");
-        } else {
-            request.ifMatch(ifMatch);
-        }
+        String key = keys.uploadState(uploadId);
+        byte[] json = state.toJson();
         try {
-            s3.putObject(request.build(), RequestBody.fromBytes(state.toJson()));
-        } catch (S3Exception e) {
-            // 412: the condition failed; 409: S3 saw a concurrent conditional write of the key.
-            if (e.statusCode() == 412 || e.statusCode() == 409) {
+            objects.putJsonIf(key, json, ifMatch);
+        } catch (SdkException e) {
+            if (S3Failures.isConditionFailed(e)) {
                 throw new ConcurrentChangeException(uploadId);
             }
-            if (e.statusCode() == 404) {
+            if (S3Failures.isNotFound(e)) {
                 throw new NotFoundException("upload " + uploadId);
             }
-            throw S3Failures.wrap("S3 PUT " + key, e);
-        } catch (SdkException e) {
             throw S3Failures.wrap("S3 PUT " + key, e);
         }
     }
