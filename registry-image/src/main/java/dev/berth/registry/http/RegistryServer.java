@@ -19,6 +19,7 @@ import dev.berth.registry.http.handlers.UploadHandler;
 import dev.berth.registry.http.limits.Admission;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageFactory;
+import dev.berth.registry.upload.StaleUploads;
 import dev.berth.registry.upload.UploadPurger;
 import dev.berth.registry.upload.UploadStateSigner;
 import dev.berth.registry.upload.Uploads;
@@ -132,7 +133,7 @@ public final class RegistryServer implements AutoCloseable {
         server.setStopTimeout(config.http().drainTimeout().toMillis()); // 0: stop at once, as registry:2
         server.start();
 
-        UploadPurger purger = UploadPurger.start(uploads, config.storage().uploadPurging());
+        UploadPurger purger = UploadPurger.start(new StaleUploads(storage, clock), config.storage().uploadPurging());
         RegistryServer registry = new RegistryServer(server, connector, storage, purger, passwordChecks);
         LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
                 config.storage().driver().name().toLowerCase());
