@@ -4,6 +4,7 @@ import dev.berth.registry.config.ConfigException;
 import dev.berth.registry.config.ConfigLoader;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.config.SettingsSummary;
+import dev.berth.registry.http.LocalAddress;
 import dev.berth.registry.http.RegistryServer;
 import java.io.IOException;
 import java.net.HttpURLConnection;
@@ -142,7 +143,7 @@ public final class Main {
             System.err.println("berth: invalid configuration: " + e.getMessage());
             return FAILED;
         }
-        URI uri = URI.create("http://" + localHostPort(config.http()) + "/healthz");
+        URI uri = URI.create("http://" + LocalAddress.hostPort(config.http().host(), config.http().port()) + "/healthz");
         try {
             HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
             connection.setConnectTimeout(2_000);
@@ -168,14 +169,5 @@ public final class Main {
             }
         }
         return text.toString();
-    }
-
-    /** Where a client on this machine reaches the listener: loopback when it listens everywhere. */
-    static String localHostPort(RegistryConfig.Http http) {
-        String host = http.host();
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            host = "127.0.0.1";
-        }
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.config.RegistryConfig.Http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -103,11 +102,18 @@ class MainTest {
     }
 
     @Test
-    void healthcheckUsesLoopbackWhenTheRegistryListensEverywhere() {
-        assertEquals("127.0.0.1:5000", Main.localHostPort(new Http("0.0.0.0", 5000, "s", false)));
-        assertEquals("127.0.0.1:5000", Main.localHostPort(new Http("::", 5000, "s", false)));
-        assertEquals("[::1]:5001", Main.localHostPort(new Http("::1", 5001, "s", false)));
-        assertEquals("10.1.2.3:5000", Main.localHostPort(new Http("10.1.2.3", 5000, "s", false)));
+    void healthcheckUsesLoopbackWhenTheRegistryListensEverywhere() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        int finalPort = port;
+
+        Object[] result = withStderr(() -> Main.run(List.of("healthcheck"),
+                Map.of("REGISTRY_HTTP_ADDR", ":" + finalPort, "REGISTRY_HTTP_SECRET", "s")));
+
+        assertEquals(Main.FAILED, result[0]);
+        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + port + "/healthz"), (String) result[1]);
     }
 
     @Test

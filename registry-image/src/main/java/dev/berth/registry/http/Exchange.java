@@ -62,10 +62,6 @@ public final class Exchange {
         return Optional.ofNullable(query.getValue(name));
     }
 
-    public boolean hasQuery(String name) {
-        return query(name).isPresent();
-    }
-
     public Optional<String> header(String name) {
         return Optional.ofNullable(request.getHeaders().get(name));
     }

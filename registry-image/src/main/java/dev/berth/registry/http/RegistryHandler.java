@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Jetty's entry point: runs each request on its own virtual thread through the router and
- * turns every failure into the spec's error JSON.
+ * Jetty's entry point: passes each request (already on its own virtual thread, see
+ * JettyServerFactory) through authentication and the router, and turns every failure into the
+ * spec's error JSON.
  */
 final class RegistryHandler extends Handler.Abstract {
 
@@ -95,7 +96,7 @@ final class RegistryHandler extends Handler.Abstract {
                 LOG.warn("{} {} -> {}: {}", exchange.method(), exchange.path(), error.status(), e.toString());
             } else {
                 LOG.error("{} {} failed", exchange.method(), exchange.path(), e);
-                error = new InternalError(e);
+                error = new UnexpectedFailure(e);
             }
             answerError(exchange, error, callback, admitted);
         }
@@ -169,8 +170,8 @@ final class RegistryHandler extends Handler.Abstract {
     }
 
     /** An unexpected failure: a 500 that says as little as possible, the log says the rest. */
-    private static final class InternalError extends RegistryException {
-        InternalError(Throwable cause) {
+    private static final class UnexpectedFailure extends RegistryException {
+        UnexpectedFailure(Throwable cause) {
             super(ErrorCode.UNKNOWN, "internal error: " + cause.getClass().getSimpleName());
         }
     }

@@ -22,18 +22,95 @@ final class Router {
     private final RouteHandler health;
     private final List<Route> repositoryRoutes;
 
-    Router(RouteHandler base, RouteHandler catalog, RouteHandler health, RouteHandler uploads, RouteHandler blobs,
-            RouteHandler manifests, RouteHandler tags, RouteHandler referrers) {
-        this.base = base;
-        this.catalog = catalog;
-        this.health = health;
+    private Router(Builder handlers) {
+        this.base = required(handlers.base, "base");
+        this.catalog = required(handlers.catalog, "catalog");
+        this.health = required(handlers.health, "health");
         this.repositoryRoutes = List.of(
                 // "/blobs/uploads" without the slash starts an upload too (registry:2 redirects it).
-                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), uploads),
-                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), blobs),
-                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), manifests),
-                new Route(Pattern.compile("/v2/(.+)/tags/list()"), tags),
-                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), referrers));
+                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), required(handlers.uploads, "uploads")),
+                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), required(handlers.blobs, "blobs")),
+                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), required(handlers.manifests, "manifests")),
+                new Route(Pattern.compile("/v2/(.+)/tags/list()"), required(handlers.tags, "tags")),
+                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), required(handlers.referrers, "referrers")));
+    }
+
+    /** A router is built with each handler named, so that none can take another's place. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    static final class Builder {
+        private RouteHandler base;
+        private RouteHandler catalog;
+        private RouteHandler health;
+        private RouteHandler uploads;
+        private RouteHandler blobs;
+        private RouteHandler manifests;
+        private RouteHandler tags;
+        private RouteHandler referrers;
+
+        private Builder() {}
+
+        /** {@code /v2/}: the API version check. */
+        Builder base(RouteHandler handler) {
+            this.base = handler;
+            return this;
+        }
+
+        /** {@code /v2/_catalog}. */
+        Builder catalog(RouteHandler handler) {
+            this.catalog = handler;
+            return this;
+        }
+
+        /** {@link #HEALTH_PATH}. */
+        Builder health(RouteHandler handler) {
+            this.health = handler;
+            return this;
+        }
+
+        /** {@code /v2/<name>/blobs/uploads/[<id>]}. */
+        Builder uploads(RouteHandler handler) {
+            this.uploads = handler;
+            return this;
+        }
+
+        /** {@code /v2/<name>/blobs/<digest>}. */
+        Builder blobs(RouteHandler handler) {
+            this.blobs = handler;
+            return this;
+        }
+
+        /** {@code /v2/<name>/manifests/<reference>}. */
+        Builder manifests(RouteHandler handler) {
+            this.manifests = handler;
+            return this;
+        }
+
+        /** {@code /v2/<name>/tags/list}. */
+        Builder tags(RouteHandler handler) {
+            this.tags = handler;
+            return this;
+        }
+
+        /** {@code /v2/<name>/referrers/<digest>}. */
+        Builder referrers(RouteHandler handler) {
+            this.referrers = handler;
+            return this;
+        }
+
+        /** @throws IllegalStateException naming a route left without a handler */
+        Router build() {
+            return new Router(this);
+        }
+    }
+
+    private static RouteHandler required(RouteHandler handler, String route) {
+        if (handler == null) {
+            throw new IllegalStateException("no handler for the " + route + " route");
+        }
+        return handler;
     }
 
     /** Answers the exchange; false when no route matches the path. */

@@ -21,33 +21,33 @@ public final class UploadPurger implements AutoCloseable {
         this.scheduler = scheduler;
     }
 
-    public static UploadPurger start(Uploads uploads, UploadPurging settings) {
+    public static UploadPurger start(StaleUploads stale, UploadPurging settings) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "upload-purger");
             t.setDaemon(true);
             return t;
         });
         // Leftovers hold no one's data, so they go even with purging disabled.
-        long leftoverAge = Uploads.LEFTOVER_AGE.toMillis();
-        scheduler.schedule(() -> removeLeftovers(uploads), 0, TimeUnit.MILLISECONDS);
-        scheduler.schedule(() -> removeLeftovers(uploads), leftoverAge + 60_000, TimeUnit.MILLISECONDS);
+        long leftoverAge = StaleUploads.LEFTOVER_AGE.toMillis();
+        scheduler.schedule(() -> removeLeftovers(stale), 0, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> removeLeftovers(stale), leftoverAge + 60_000, TimeUnit.MILLISECONDS);
         if (settings.enabled()) {
             long interval = settings.interval().toMillis();
             scheduler.scheduleWithFixedDelay(() -> {
                 try {
-                    uploads.purgeOlderThan(settings.age());
+                    stale.purgeOlderThan(settings.age());
                 } catch (Exception e) {
                     LOG.warn("upload purge failed; will retry in {}", settings.interval(), e);
                 }
-                removeLeftovers(uploads);
+                removeLeftovers(stale);
             }, Math.min(interval, 60_000), interval, TimeUnit.MILLISECONDS);
         }
         return new UploadPurger(scheduler);
     }
 
-    private static void removeLeftovers(Uploads uploads) {
+    private static void removeLeftovers(StaleUploads stale) {
         try {
-            uploads.removeCrashLeftovers();
+            stale.removeCrashLeftovers();
         } catch (Exception e) {
             LOG.warn("removing leftovers of interrupted writes failed; will retry with the next purge", e);
         }

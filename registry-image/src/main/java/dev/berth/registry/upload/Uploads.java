@@ -1,15 +1,11 @@
 package dev.berth.registry.upload;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
 import dev.berth.registry.storage.StoredUpload;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
@@ -17,37 +13,28 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Blob uploads: started, appended chunk by chunk and completed by any registry process that
  * shares the storage. The storage keeps, with each upload's progress and in the same write,
- * its description (repository, start time) and the SHA-256 state of its bytes, so the digest
+ * its description ({@link UploadInfo}) and the SHA-256 state of its bytes, so the digest
  * is computed once as bytes stream in and not by re-reading them. The bytes are read back only
  * for another algorithm, or when no state is of exactly them (a process killed mid-chunk on the
  * filesystem leaves bytes no saved state covers; the JDK's digest internals were unreachable).
  */
 public final class Uploads {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Uploads.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final DigestAlgorithm STREAM_ALGORITHM = DigestAlgorithm.SHA256;
 
     private final Storage storage;
     private final RepositoryBlobs blobs;
     private final Clock clock;
-    /** Uploads the previous purge found without a record (see purgeOlderThan). */
-    private volatile Set<String> recordlessLastRun = Set.of();
 
     public Uploads(Storage storage, RepositoryBlobs blobs, Clock clock) {
         this.storage = storage;
@@ -58,7 +45,7 @@ public final class Uploads {
     public UploadRecord start(String repository) throws IOException {
         String id = UUID.randomUUID().toString();
         Instant startedAt = clock.instant();
-        UploadProgress progress = storage.createUpload(id, info(repository, startedAt));
+        UploadProgress progress = storage.createUpload(id, new UploadInfo(repository, startedAt).toJson());
         return new UploadRecord(id, repository, startedAt, progress, ResumableDigest.create(STREAM_ALGORITHM).saveState());
     }
 
@@ -73,7 +60,7 @@ public final class Uploads {
         } catch (NotFoundException e) {
             throw new UploadUnknownException(id);
         }
-        Info info = Info.parse(stored.info()).filter(i -> i.repository().equals(repository))
+        UploadInfo info = UploadInfo.parse(stored.info()).filter(i -> i.repository().equals(repository))
                 .orElseThrow(() -> new UploadUnknownException(id));
         // Nothing appended yet: the state of an empty hash; otherwise the one saved with the
         // bytes, if it has taken in exactly as many as there are (a cheap second check).
@@ -153,61 +140,6 @@ public final class Uploads {
         storage.deleteUpload(record.id());
     }
 
-    /**
-     * How long a temporary file or an incomplete upload folder must have been untouched before
-     * it counts as a crash's leftover: a write in progress touches its own every moment.
-     */
-    public static final Duration LEFTOVER_AGE = Duration.ofMinutes(10);
-
-    /** Removes what processes killed mid-write left in the storage (see Storage.removeCrashLeftovers). */
-    public int removeCrashLeftovers() throws IOException {
-        int removed = storage.removeCrashLeftovers(LEFTOVER_AGE);
-        if (removed > 0) {
-            LOG.info("removed {} leftover(s) of interrupted writes (temporary files, incomplete uploads)", removed);
-        }
-        return removed;
-    }
-
-    /** Removes uploads started before {@code maxAge} ago; returns how many. */
-    public int purgeOlderThan(Duration maxAge) throws IOException {
-        Instant cutoff = clock.instant().minus(maxAge);
-        int purged = 0;
-        Set<String> withoutRecord = new HashSet<>();
-        for (String id : storage.list(StoragePaths.UPLOADS)) {
-            try {
-                if (purgeIfStale(id, cutoff, withoutRecord)) {
-                    purged++;
-                }
-            } catch (IOException | RuntimeException e) {
-                // One upload the purge cannot read or remove must not keep it from the others.
-                LOG.warn("upload purge: skipping {}: {}", id, e.toString());
-            }
-        }
-        recordlessLastRun = withoutRecord;
-        if (purged > 0) {
-            LOG.info("purged {} upload(s) started before {}", purged, cutoff);
-        }
-        return purged;
-    }
-
-    private boolean purgeIfStale(String id, Instant cutoff, Set<String> withoutRecord) throws IOException {
-        Optional<Instant> startedAt = startedAt(id);
-        boolean stale;
-        if (startedAt.isPresent()) {
-            stale = startedAt.get().isBefore(cutoff);
-        } else {
-            // Without a description there is no age to go by (an upload being started right
-            // now has none yet, one that ended has none any more): purge it only when the
-            // previous run saw it so too.
-            withoutRecord.add(id);
-            stale = recordlessLastRun.contains(id);
-        }
-        if (stale) {
-            storage.deleteUpload(id);
-        }
-        return stale;
-    }
-
     /** A digest of the upload's data as it was at {@code progress}. */
     private record Verified(Digest digest, UploadProgress progress) {}
 
@@ -230,37 +162,5 @@ public final class Uploads {
             in.abandon(); // a no-op after finishHashing; stops the hasher thread when the read failed
         }
         return new Verified(hash.finish(), progress);
-    }
-
-    private Optional<Instant> startedAt(String id) throws IOException {
-        try {
-            return Info.parse(storage.upload(id).info()).map(Info::startedAt);
-        } catch (NotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static byte[] info(String repository, Instant startedAt) throws IOException {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("repository", repository);
-        node.put("startedAt", startedAt.toString());
-        return JSON.writeValueAsBytes(node);
-    }
-
-    /** What the storage keeps to describe an upload, as {@link #info} wrote it. */
-    private record Info(String repository, Instant startedAt) {
-        /** Empty for anything else (an upload created without a description). */
-        static Optional<Info> parse(byte[] bytes) {
-            try {
-                JsonNode node = bytes.length == 0 ? null : JSON.readTree(bytes);
-                if (node == null || !node.hasNonNull("repository") || !node.hasNonNull("startedAt")) {
-                    return Optional.empty();
-                }
-                return Optional.of(new Info(node.get("repository").asText(),
-                        Instant.parse(node.get("startedAt").asText())));
-            } catch (IOException | java.time.format.DateTimeParseException e) {
-                return Optional.empty();
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 package dev.berth.registry.upload;
 
+import static dev.berth.registry.upload.FailingStorage.failing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,13 +14,9 @@ import dev.berth.registry.storage.FilesystemStorage;
 import dev.berth.registry.storage.Storage;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.function.BiPredicate;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,49 +85,9 @@ class UploadsTest {
     }
 
     @Test
-    void thePurgeGoesOnPastAnUploadItCannotRead() throws Exception {
-        UploadRecord unreadable = uploads.start("team/app");
-        UploadRecord stale = uploads.start("team/app");
-        Storage failingForOne = failing(storage, (method, args) -> method.equals("upload") && args[0].equals(unreadable.id()),
-                () -> new IllegalStateException("unreadable upload state"));
-        Uploads later = new Uploads(failingForOne, new RepositoryBlobs(storage, new Catalog(storage)),
-                Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(8)));
-        assertEquals(1, later.purgeOlderThan(java.time.Duration.ofDays(7)));
-        assertThrows(dev.berth.registry.storage.NotFoundException.class, () -> storage.upload(stale.id()));
-        assertEquals(0, storage.uploadSize(unreadable.id()));
-    }
-
-    @Test
     void anUploadOfAnotherRepositoryIsUnknown() throws Exception {
         UploadRecord started = uploads.start("team/app");
         assertThrows(UploadUnknownException.class, () -> uploads.find("team/other", started.id()));
-    }
-
-    /** The storage, except that the calls {@code when} picks (by method name and arguments) throw. */
-    private static Storage failing(Storage storage, BiPredicate<String, Object[]> when, Supplier<Throwable> failure) {
-        return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class},
-                (proxy, method, args) -> {
-                    if (when.test(method.getName(), args)) {
-                        throw failure.get();
-                    }
-                    try {
-                        return method.invoke(storage, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    @Test
-    void anUploadWithoutADescriptionIsPurgedOnlyWhenTheNextRunStillFindsItSo() throws Exception {
-        // A crash while creating an upload leaves one without its description; an upload being
-        // started right now looks the same for a moment and must survive.
-        storage.createUpload("11111111-2222-3333-4444-555555555555");
-        assertEquals(0, uploads.purgeOlderThan(java.time.Duration.ofDays(7)));
-        assertEquals(0, storage.uploadSize("11111111-2222-3333-4444-555555555555"));
-        assertEquals(1, uploads.purgeOlderThan(java.time.Duration.ofDays(7)));
-        assertThrows(dev.berth.registry.storage.NotFoundException.class,
-                () -> storage.uploadSize("11111111-2222-3333-4444-555555555555"));
     }
 
     private static InputStream stream(String text) {

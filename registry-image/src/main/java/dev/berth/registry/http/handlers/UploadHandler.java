@@ -22,10 +22,7 @@ import dev.berth.registry.upload.Uploads;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code /v2/<name>/blobs/uploads/[<id>]}: start (POST, also monolithic and cross-repository
@@ -39,6 +36,7 @@ public final class UploadHandler implements RouteHandler {
     private final long minimumChunkLength;
     private final Admission bodies;
     private final Duration bodyTimeout;
+    private final UploadLocks locks = new UploadLocks();
 
     /**
      * @param bodies the places for upload bodies being read: each holds an upload's buffers,
@@ -77,11 +75,8 @@ public final class UploadHandler implements RouteHandler {
                 status(exchange, find(exchange, name, id));
                 return;
             }
-            // Requests that change an upload run one at a time per upload within this process, so
-            // that a client's racing chunks queue here instead of failing each other in storage
-            // (which refuses all but one of them, also across processes).
-            ReentrantLock lock = lockUpload(id);
-            try {
+            // Requests that change an upload run one at a time per upload within this process.
+            try (UploadLocks.Held held = locks.lock(id)) {
                 switch (exchange.method()) {
                     case "PATCH" -> patch(exchange, find(exchange, name, id), body);
                     case "PUT" -> finish(exchange, find(exchange, name, id), body);
@@ -91,8 +86,6 @@ public final class UploadHandler implements RouteHandler {
                     }
                     default -> throw RouteHandler.unsupported(exchange, "GET, HEAD, PATCH, PUT, DELETE");
                 }
-            } finally {
-                unlockUpload(id, lock);
             }
         } catch (UploadUnknownException e) {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, e.getMessage() + " in repository " + name);
@@ -101,28 +94,6 @@ public final class UploadHandler implements RouteHandler {
         } catch (UploadChangedException e) {
             throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, e.getMessage() + "; nothing was stored");
         }
-    }
-
-    /** A lock per upload id in use, counted so that the map only holds ids with requests in flight. */
-    private static final class UploadLock extends ReentrantLock {
-        int users;
-    }
-
-    private final Map<String, UploadLock> locks = new ConcurrentHashMap<>();
-
-    private ReentrantLock lockUpload(String id) {
-        UploadLock lock = locks.compute(id, (key, existing) -> {
-            UploadLock l = existing != null ? existing : new UploadLock();
-            l.users++;
-            return l;
-        });
-        lock.lock();
-        return lock;
-    }
-
-    private void unlockUpload(String id, ReentrantLock lock) {
-        lock.unlock();
-        locks.computeIfPresent(id, (key, l) -> --l.users == 0 ? null : l);
     }
 
     private void start(Exchange exchange, String name, InputStream body)

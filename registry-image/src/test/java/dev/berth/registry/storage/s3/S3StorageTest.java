@@ -13,6 +13,7 @@ import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageContract;
 import dev.berth.registry.storage.StoredBlob;
+import dev.berth.registry.upload.StaleUploads;
 import dev.berth.registry.upload.UploadRecord;
 import dev.berth.registry.upload.Uploads;
 import java.io.ByteArrayInputStream;
@@ -169,8 +170,7 @@ class S3StorageTest extends StorageContract {
         uploads.append(stale, new ByteArrayInputStream(random((int) (PART + 100), 14)));
         assertEquals(1, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
 
-        Uploads later = new Uploads(storage, new RepositoryBlobs(storage, catalog),
-                Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
+        StaleUploads later = new StaleUploads(storage, Clock.offset(Clock.systemUTC(), Duration.ofDays(8)));
         assertEquals(1, later.purgeOlderThan(Duration.ofDays(7)));
         assertEquals(0, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
         assertEquals(0, s3.admin().listObjectsV2(b -> b.bucket(bucket).prefix(root + "/uploads/")).keyCount());
