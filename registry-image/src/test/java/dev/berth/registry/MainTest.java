@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.config.RegistryConfig.Http;
+import dev.berth.registry.testing.FreePort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,17 +89,13 @@ class MainTest {
 
     @Test
     void healthcheckFailsWhenNothingListens() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        int finalPort = port;
+        int finalPort = FreePort.pick();
 
         Object[] result = withStderr(() -> Main.run(List.of("healthcheck"),
                 Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:" + finalPort, "REGISTRY_HTTP_SECRET", "s")));
 
         assertEquals(Main.FAILED, result[0]);
-        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + port + "/healthz unreachable"), (String) result[1]);
+        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + finalPort + "/healthz unreachable"), (String) result[1]);
     }
 
     @Test

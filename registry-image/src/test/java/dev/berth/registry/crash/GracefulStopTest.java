@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.http.Blobs;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
 import dev.berth.registry.testing.PausingStream;
+import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.RegistryProcess;
 import java.io.IOException;
 import java.net.Socket;

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.config.Limits;
+import dev.berth.registry.testing.Blobs;
 import dev.berth.registry.testing.RawRequest;
+import dev.berth.registry.testing.RegistryClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
