@@ -77,7 +77,7 @@ class TwoInstanceTest {
         byte[] content = Blobs.random(6 * MIB + 1 + MIB + 5 * MIB + 77, 1);
         int[] chunks = {6 * MIB + 1, MIB, 5 * MIB + 77}; // the middle one is below S3's part minimum
         RegistryClient.Response started = send(a, "POST", "/v2/" + repo + "/blobs/uploads/", null);
-        assertEquals(202, started.status(), () -> started.text());
+        assertEquals(202, started.status(), started::text);
         assertEquals(String.valueOf(5 * MIB), started.requireHeader("OCI-Chunk-Min-Length"));
         String upload = location(started);
         RegistryProcess[] turn = {b, a, b};
@@ -86,24 +86,42 @@ class TwoInstanceTest {
             byte[] chunk = java.util.Arrays.copyOfRange(content, offset, offset + chunks[i]);
             RegistryClient.Response patched = send(turn[i], "PATCH", upload, chunk, "Content-Type", OCTET,
                     "Content-Range", offset + "-" + (offset + chunk.length - 1));
-            assertEquals(202, patched.status(), () -> patched.text());
+            assertEquals(202, patched.status(), patched::text);
             offset += chunk.length;
             assertEquals("0-" + (offset - 1), patched.requireHeader("Range"));
             upload = location(patched);
         }
         String status = upload;
         RegistryClient.Response progress = send(a, "GET", status, null);
-        assertEquals(204, progress.status(), () -> progress.text());
+        assertEquals(204, progress.status(), progress::text);
         assertEquals("0-" + (content.length - 1), progress.requireHeader("Range"));
 
         String digest = Blobs.sha256(content);
         RegistryClient.Response done = send(a, "PUT", withQuery(upload, "digest=" + digest), null);
-        assertEquals(201, done.status(), () -> done.text());
+        assertEquals(201, done.status(), done::text);
         assertPullable(repo, digest, content);
         // The digest came from the SHA-256 state carried from instance to instance, not from
-        // reading the upload back from S3.
-        assertTrue(a.log().lines().noneMatch(l -> l.contains("read back for hashing")));
-        assertTrue(b.log().lines().noneMatch(l -> l.contains("read back for hashing")));
+        // reading the upload back from S3 (aDigestWithoutSavedStateIsReadBack shows the count works).
+        String id = ReadBacks.uploadId(upload);
+        assertEquals(0, ReadBacks.of(a, id) + ReadBacks.of(b, id), "upload " + id + " was read back for hashing");
+    }
+
+    @Test
+    void aDigestWithoutSavedStateIsReadBackOnce() {
+        // The counterpart of the check above: sha512 has no saved state, so the committing
+        // instance reads the upload back, and ReadBacks must see it.
+        String repo = "scale/read-back";
+        byte[] content = Blobs.random(MIB + 11, 8);
+        String upload = startUpload(a, repo);
+        RegistryClient.Response patched = send(b, "PATCH", upload, content, "Content-Type", OCTET,
+                "Content-Range", "0-" + (content.length - 1));
+        assertEquals(202, patched.status(), patched::text);
+        String digest = Blobs.sha512(content);
+        RegistryClient.Response done = send(a, "PUT", withQuery(location(patched), "digest=" + digest), null);
+        assertEquals(201, done.status(), done::text);
+        String id = ReadBacks.uploadId(upload);
+        assertEquals(1, ReadBacks.of(a, id) + ReadBacks.of(b, id), "read-backs of upload " + id);
+        assertArrayEquals(content, following(b).get("/v2/" + repo + "/blobs/" + digest).body());
     }
 
     @Test
@@ -114,13 +132,13 @@ class TwoInstanceTest {
         String upload = startUpload(b, repo);
         RegistryClient.Response done = send(a, "PUT", withQuery(upload, "digest=" + digest), content,
                 "Content-Type", OCTET);
-        assertEquals(201, done.status(), () -> done.text());
+        assertEquals(201, done.status(), done::text);
         assertPullable(repo, digest, content);
 
         byte[] single = Blobs.random(300_000, 3);
         RegistryClient.Response posted = send(b, "POST", "/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha256(single),
                 single, "Content-Type", OCTET);
-        assertEquals(201, posted.status(), () -> posted.text());
+        assertEquals(201, posted.status(), posted::text);
         assertPullable(repo, Blobs.sha256(single), single);
     }
 
@@ -130,7 +148,7 @@ class TwoInstanceTest {
         String digest = pushBlob(a, "scale/mount-source", content);
         RegistryClient.Response mounted = send(b, "POST",
                 "/v2/scale/mount-target/blobs/uploads/?mount=" + digest + "&from=scale/mount-source", null);
-        assertEquals(201, mounted.status(), () -> mounted.text());
+        assertEquals(201, mounted.status(), mounted::text);
         assertPullable("scale/mount-target", digest, content);
     }
 
@@ -185,11 +203,11 @@ class TwoInstanceTest {
                 "Content-Range", "0-999");
         assertTrue(refused.status() >= 400 && refused.status() < 500, () -> refused.status() + " "
                 + refused.text());
-        assertTrue(refused.text().contains("BLOB_UPLOAD_INVALID"), () -> refused.text());
+        assertTrue(refused.text().contains("BLOB_UPLOAD_INVALID"), refused::text);
         // The instances sharing the secret carry on.
         RegistryClient.Response accepted = send(b, "PATCH", upload, Blobs.random(1000, 6), "Content-Type", OCTET,
                 "Content-Range", "0-999");
-        assertEquals(202, accepted.status(), () -> accepted.text());
+        assertEquals(202, accepted.status(), accepted::text);
     }
 
     @Test
@@ -239,7 +257,7 @@ class TwoInstanceTest {
 
     private static String startUpload(RegistryProcess on, String repo) {
         RegistryClient.Response started = send(on, "POST", "/v2/" + repo + "/blobs/uploads/", null);
-        assertEquals(202, started.status(), () -> started.text());
+        assertEquals(202, started.status(), started::text);
         return location(started);
     }
 
@@ -249,7 +267,7 @@ class TwoInstanceTest {
         RegistryProcess next = on == a ? b : a;
         RegistryClient.Response done = send(next, "PUT", withQuery(upload, "digest=" + digest), content,
                 "Content-Type", OCTET);
-        assertEquals(201, done.status(), () -> done.text());
+        assertEquals(201, done.status(), done::text);
         return digest;
     }
 
