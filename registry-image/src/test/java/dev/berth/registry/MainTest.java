@@ -95,7 +95,8 @@ class MainTest {
                 Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:" + finalPort, "REGISTRY_HTTP_SECRET", "s")));
 
         assertEquals(Main.FAILED, result[0]);
-        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + finalPort + "/healthz unreachable"), (String) result[1]);
+        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + finalPort + "/healthz unreachable"),
+                (String) result[1]);
     }
 
     @Test

@@ -147,7 +147,8 @@ class PasswordChecksTest {
                 }));
             }
             // The five are parked waiting for the first run (a late one would run bcrypt again).
-            awaitTrue(() -> sharing.size() == 5 && sharing.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
+            awaitTrue(() -> sharing.size() == 5
+                    && sharing.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
             release.countDown();
             for (Future<Boolean> f : same) {
                 assertTrue(f.get(30, TimeUnit.SECONDS));

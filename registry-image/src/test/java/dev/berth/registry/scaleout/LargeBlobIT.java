@@ -122,7 +122,8 @@ class LargeBlobIT {
                 .timeout(Duration.ofMinutes(10))
                 .header("Content-Type", "application/octet-stream")
                 .method("PATCH", HttpRequest.BodyPublishers.fromPublisher(
-                        HttpRequest.BodyPublishers.ofInputStream(() -> new DigestInputStream(blob.open(), sha256)), size))
+                        HttpRequest.BodyPublishers.ofInputStream(() -> new DigestInputStream(blob.open(), sha256)),
+                        size))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(202, patched.statusCode(), patched.body());
         String digest = Blobs.sha256(sha256);

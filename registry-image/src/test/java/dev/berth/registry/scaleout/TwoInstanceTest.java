@@ -136,7 +136,8 @@ class TwoInstanceTest {
         assertPullable(repo, digest, content);
 
         byte[] single = Blobs.random(300_000, 3);
-        RegistryClient.Response posted = send(b, "POST", "/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha256(single),
+        RegistryClient.Response posted = send(b, "POST",
+                "/v2/" + repo + "/blobs/uploads/?digest=" + Blobs.sha256(single),
                 single, "Content-Type", OCTET);
         assertEquals(201, posted.status(), posted::text);
         assertPullable(repo, Blobs.sha256(single), single);
@@ -292,7 +293,8 @@ class TwoInstanceTest {
             RegistryClient.Response pulled = following(from).get("/v2/" + repo + "/blobs/" + digest);
             assertEquals(200, pulled.status(), from.name());
             assertArrayEquals(content, pulled.body(), from.name());
-            RegistryClient.Response range = following(from).get("/v2/" + repo + "/blobs/" + digest, "Range", "bytes=10-19");
+            RegistryClient.Response range = following(from).get("/v2/" + repo + "/blobs/" + digest,
+                    "Range", "bytes=10-19");
             assertEquals(206, range.status(), from.name());
             assertArrayEquals(java.util.Arrays.copyOfRange(content, 10, 20), range.body());
         }
