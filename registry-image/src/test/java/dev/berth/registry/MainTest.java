@@ -4,11 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.testing.FreePort;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,25 +88,19 @@ class MainTest {
 
     @Test
     void healthcheckFailsWhenNothingListens() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
-        int finalPort = port;
+        int finalPort = FreePort.pick();
 
         Object[] result = withStderr(() -> Main.run(List.of("healthcheck"),
                 Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:" + finalPort, "REGISTRY_HTTP_SECRET", "s")));
 
         assertEquals(Main.FAILED, result[0]);
-        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + port + "/healthz unreachable"), (String) result[1]);
+        assertTrue(((String) result[1]).contains("http://127.0.0.1:" + finalPort + "/healthz unreachable"),
+                (String) result[1]);
     }
 
     @Test
     void healthcheckUsesLoopbackWhenTheRegistryListensEverywhere() throws IOException {
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePort.pick();
         int finalPort = port;
 
         Object[] result = withStderr(() -> Main.run(List.of("healthcheck"),

@@ -3,9 +3,9 @@ package dev.berth.registry.auth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.testing.AuthFlood;
 import dev.berth.registry.testing.Htpasswd;
+import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -138,10 +139,16 @@ class PasswordChecksTest {
                 return blocked().getAsBoolean() || true;
             })));
             assertTrue(started.await(30, TimeUnit.SECONDS));
+            List<Thread> sharing = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 5; i++) {
-                same.add(callers.submit(() -> checks.check("192.0.2.9", "same", check(false))));
+                same.add(callers.submit(() -> {
+                    sharing.add(Thread.currentThread());
+                    return checks.check("192.0.2.9", "same", check(false));
+                }));
             }
-            Thread.sleep(200); // the five are waiting for the first run
+            // The five are parked waiting for the first run (a late one would run bcrypt again).
+            awaitTrue(() -> sharing.size() == 5
+                    && sharing.stream().allMatch(t -> t.getState() == Thread.State.WAITING));
             release.countDown();
             for (Future<Boolean> f : same) {
                 assertTrue(f.get(30, TimeUnit.SECONDS));

@@ -2,13 +2,14 @@ package dev.berth.registry.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.registry.http.Blobs;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.Command;
+import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.Requirement;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,8 +36,7 @@ class BuildahPodmanRoundTripTest {
 
     @BeforeAll
     static void needsTheTools() throws Exception {
-        assumeTrue(Command.onPath("buildah") && Command.onPath("podman"),
-                "buildah and podman are not on PATH: install them (apt-get install buildah podman) to run these tests");
+        Requirement.requireTools("buildah", "podman");
         // short: podman refuses a runroot longer than 50 characters
         work = Files.createTempDirectory(Path.of("/tmp"), "bc");
         content = work.resolve("payload.bin");

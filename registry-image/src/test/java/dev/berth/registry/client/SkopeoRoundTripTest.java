@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.berth.registry.http.Blobs;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
+import static dev.berth.registry.testing.Command.skopeo;
+
+import dev.berth.registry.testing.Command;
+import dev.berth.registry.testing.OciLayout;
+import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.Requirement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,25 +34,17 @@ import org.junit.jupiter.api.io.TempDir;
 class SkopeoRoundTripTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int TIMEOUT = 180;
 
     @RegisterExtension
     static final RunningRegistry registry = RunningRegistry.withDelete();
 
     @BeforeAll
     static void needsSkopeo() {
-        assumeTrue(Command.onPath("skopeo"), "skopeo is not on PATH: install it (apt-get install skopeo) to run"
-                + " the real-client tests");
+        Requirement.requireTools("skopeo");
     }
 
     private static String host() {
         return "127.0.0.1:" + registry.server().port();
-    }
-
-    private static String skopeo(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
-        command.addAll(List.of(args));
-        return Command.ok(command, TIMEOUT);
     }
 
     private static void push(Path layout, String tag, String repository, boolean all) throws Exception {
@@ -176,8 +172,7 @@ class SkopeoRoundTripTest {
         skopeo("delete", "--tls-verify=false", "docker://" + host() + "/" + repo + "@" + image.digest());
         assertEquals(404, registry.client().get("/v2/" + repo + "/manifests/v1").status());
         assertEquals(404, registry.client().get("/v2/" + repo + "/manifests/" + image.digest()).status());
-        Command gone = Command.run(List.of("skopeo", "--insecure-policy", "inspect", "--tls-verify=false",
-                "docker://" + host() + "/" + repo + ":v1"), TIMEOUT);
+        Command gone = Command.trySkopeo("inspect", "--tls-verify=false", "docker://" + host() + "/" + repo + ":v1");
         assertNotEquals(0, gone.exitCode(), gone.output());
         assertTrue(gone.output().toLowerCase().contains("manifest unknown")
                 || gone.output().toLowerCase().contains("not found"), gone.output());

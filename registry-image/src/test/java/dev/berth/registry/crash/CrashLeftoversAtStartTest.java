@@ -1,14 +1,14 @@
 package dev.berth.registry.crash;
 
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.http.Blobs;
 import dev.berth.registry.http.PushedImage;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.RegistryProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;

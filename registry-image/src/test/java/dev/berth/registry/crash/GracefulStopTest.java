@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.http.Blobs;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
 import dev.berth.registry.testing.PausingStream;
+import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.RegistryProcess;
 import java.io.IOException;
 import java.net.Socket;
@@ -82,7 +82,7 @@ class GracefulStopTest {
         // Closed once answered, as the load balancer closes its connections to a drained task.
         try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
             CompletableFuture<HttpResponse<String>> call = pausedChunk(http, content, body);
-            Thread.sleep(300); // let the first half reach the registry
+            assertTrue(body.awaitPause(30), "the first half was sent"); // and the rest is held back
 
             registry.terminate();
             Thread.sleep(1500); // longer than Jetty's default 1 s idle cut while stopping

@@ -1,20 +1,17 @@
 package dev.berth.registry.crash;
 
-import java.util.List;
-import java.util.TreeMap;
-import java.util.Map;
-import dev.berth.registry.testing.PausingStream;
-import dev.berth.registry.testing.RegistryProcess;
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.http.Blobs;
 import dev.berth.registry.http.PushedImage;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RunningRegistry;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.PausingStream;
+import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.RegistryProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,6 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;

@@ -7,6 +7,7 @@ import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.testing.AuthFlood;
 import dev.berth.registry.testing.Htpasswd;
+import dev.berth.registry.testing.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

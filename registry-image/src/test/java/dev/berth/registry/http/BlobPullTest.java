@@ -4,6 +4,8 @@ import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

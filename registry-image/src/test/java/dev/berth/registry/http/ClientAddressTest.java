@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.testing.Htpasswd;
+import dev.berth.registry.testing.RegistryClient;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,13 @@
 package dev.berth.registry.http;
 
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
@@ -16,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,11 +30,15 @@ class ConcurrentUploadTest {
 
     private final RegistryClient client = registry.client();
 
-    /** Hands out {@code content}, pausing once after {@code pauseAt} bytes until the other racer got there too. */
-    private static InputStream meetingHalfway(byte[] content, int pauseAt, CyclicBarrier barrier) {
+    /**
+     * Hands out {@code content}, pausing once after {@code pauseAt} bytes until the other racer got
+     * there too; {@code met} counts the racers that did. A racer refused or stalled before halfway
+     * lets the other go on alone after a while: that round was no race, and does not count.
+     */
+    private static InputStream meetingHalfway(byte[] content, int pauseAt, CyclicBarrier barrier, AtomicInteger met) {
         return new InputStream() {
             private int position;
-            private boolean met;
+            private boolean paused;
 
             @Override
             public int read() {
@@ -41,12 +48,13 @@ class ConcurrentUploadTest {
 
             @Override
             public int read(byte[] b, int off, int len) {
-                if (position == pauseAt && !met) {
-                    met = true;
+                if (position == pauseAt && !paused) {
+                    paused = true;
                     try {
                         barrier.await(3, TimeUnit.SECONDS);
+                        met.incrementAndGet();
                     } catch (Exception e) {
-                        // the other racer was refused or stalled: go on alone
+                        // the other racer was refused or stalled: go on alone (the round is no race)
                     }
                 }
                 if (position >= content.length) {
@@ -74,27 +82,38 @@ class ConcurrentUploadTest {
         }
     }
 
+    /** Rounds in which both chunks were in flight at once; rounds that were no race are retried. */
+    private static final int RACES = 3;
+    private static final int MAX_ROUNDS = 10;
+
     /** Two clients PATCH different bytes for the same range of one upload at the same moment. */
     private void race(RegistryClient one, RegistryClient two) throws Exception {
         String repo = RunningRegistry.newRepository("race");
         int size = 4 * 1024 * 1024;
         ExecutorService pool = Executors.newFixedThreadPool(2);
+        int races = 0;
+        int rounds = 0;
         try {
-            for (int attempt = 0; attempt < 3; attempt++) {
-                int round = attempt;
+            while (races < RACES && rounds < MAX_ROUNDS) {
+                int round = rounds++;
                 String location = client.startUpload(repo);
                 byte[] a = Blobs.random(size);
                 byte[] b = Blobs.random(size);
                 CyclicBarrier barrier = new CyclicBarrier(2);
+                AtomicInteger met = new AtomicInteger();
                 List<Callable<RegistryClient.Response>> racers = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     byte[] chunk = i == 0 ? a : b;
                     RegistryClient racer = i == 0 ? one : two;
                     racers.add(() -> racer.sendWith("PATCH", location, HttpRequest.BodyPublishers.fromPublisher(
-                            HttpRequest.BodyPublishers.ofInputStream(() -> meetingHalfway(chunk, 256 * 1024, barrier)),
+                            HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> meetingHalfway(chunk, 256 * 1024, barrier, met)),
                             size), "Content-Type", "application/octet-stream", "Content-Range", "0-" + (size - 1)));
                 }
                 List<Future<RegistryClient.Response>> answers = pool.invokeAll(racers);
+                if (met.get() == 2) {
+                    races++;
+                }
                 List<byte[]> accepted = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
                     RegistryClient.Response r = answers.get(i).get();
@@ -117,6 +136,8 @@ class ConcurrentUploadTest {
         } finally {
             pool.shutdownNow();
         }
+        assertEquals(RACES, races, "rounds in which both chunks were in flight at once, of " + rounds
+                + ": the race this test is about did not happen");
     }
 
     @Test

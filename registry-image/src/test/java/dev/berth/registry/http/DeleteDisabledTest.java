@@ -3,6 +3,8 @@ package dev.berth.registry.http;
 import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 

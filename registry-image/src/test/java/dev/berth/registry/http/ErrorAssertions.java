@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.berth.registry.testing.RegistryClient;
 
 /** Checks that an answer is one of the spec's error answers. */
 public final class ErrorAssertions {

@@ -1,13 +1,15 @@
 package dev.berth.registry.http;
 
 import static dev.berth.registry.http.ErrorAssertions.assertError;
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.TmpfsMount;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 /** An image pushed by a test: the manifest's bytes and digest, and its blobs. */
 public record PushedImage(String repository, byte[] manifest, String digest, String configDigest, byte[] layer,
         String layerDigest) {

@@ -1,12 +1,13 @@
 package dev.berth.registry.http;
 
-import dev.berth.registry.testing.FreePort;
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.FreePort;
+import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.Requirement;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -62,8 +63,8 @@ class Registry2ComparisonTest {
 
     @BeforeAll
     static void startReference() throws Exception {
-        String binary = findOnPath("docker-registry");
-        assumeTrue(binary != null, "docker-registry (CNCF Distribution) is not on PATH: apt-get install docker-registry");
+        Requirement.requireTools("docker-registry"); // CNCF Distribution: apt-get install docker-registry
+        String binary = Requirement.findOnPath("docker-registry").toString();
         referenceRoot = Files.createTempDirectory("berth-reference-");
         int port = FreePort.pick();
         Path config = referenceRoot.resolve("config.yml");
@@ -110,15 +111,6 @@ class Registry2ComparisonTest {
             }
         }
         RunningRegistry.deleteTree(referenceRoot);
-    }
-
-    private static String findOnPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return Path.of(dir, tool).toString();
-            }
-        }
-        return null;
     }
 
     /** The scenario: named steps and their statuses, run the same way against a registry. */

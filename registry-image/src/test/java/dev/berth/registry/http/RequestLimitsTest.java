@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.config.Limits;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.Eventually;
 import dev.berth.registry.testing.RawRequest;
+import dev.berth.registry.testing.RegistryClient;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -43,9 +46,12 @@ class RequestLimitsTest {
         String repo = RunningRegistry.newRepository("limits");
         String waiting = client.startUpload(repo);
         try (RawRequest sending = patch(client.startUpload(repo), 1_000_000)) {
-            sending.send(new byte[100]); // takes the one place and keeps it
-            Thread.sleep(200);
-            RegistryClient.Response refused = client.patch(waiting, Blobs.random(1000));
+            sending.send(new byte[100]); // takes the one place and keeps it, once the registry has read it
+            RegistryClient.Response refused = Eventually.awaitValue(Duration.ofSeconds(10), Duration.ofMillis(50),
+                    () -> "a PATCH refused while the place is taken", () -> {
+                        RegistryClient.Response r = client.patch(waiting, Blobs.random(1000));
+                        return r.status() == 202 ? null : r; // 202: the sender has not got the place yet
+                    });
             assertError(refused, 429, "TOOMANYREQUESTS");
             assertTrue(Integer.parseInt(refused.requireHeader("Retry-After")) >= 1, refused::toString);
         }

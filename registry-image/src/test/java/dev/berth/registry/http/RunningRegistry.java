@@ -2,6 +2,7 @@ package dev.berth.registry.http;
 
 import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.testing.RegistryClient;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;

@@ -4,17 +4,16 @@ import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.Command;
+import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.Requirement;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -136,37 +135,11 @@ class StrictManifestJsonTest {
         client.pushManifest(repo, "accented", Blobs.OCI_MANIFEST, accented);
         assertArrayEquals(accented, client.get("/v2/" + repo + "/manifests/accented").body());
 
-        assumeTrue(onPath("skopeo"), "skopeo is not on PATH");
+        Requirement.requireTools("skopeo");
         for (String tag : new String[] {"spaced", "accented"}) {
             String reference = "docker://" + client.base().getAuthority() + "/" + repo + ":" + tag;
-            String output = run("skopeo", "--insecure-policy", "inspect", "--tls-verify=false", reference);
+            String output = Command.skopeo("inspect", "--tls-verify=false", reference);
             assertTrue(output.contains(Blobs.sha256(tag.equals("spaced") ? spaced : accented)), output);
-        }
-    }
-
-    private static boolean onPath(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, tool))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String run(String... command) throws IOException, InterruptedException {
-        Path log = Files.createTempFile("berth-skopeo-", ".log");
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(String.join(" ", command) + " took over 60 s");
-            }
-            String output = Files.readString(log);
-            assertEquals(0, process.exitValue(), () -> String.join(" ", command) + ":\n" + output);
-            return output;
-        } finally {
-            Files.deleteIfExists(log);
         }
     }
 }

@@ -1,11 +1,13 @@
 package dev.berth.registry.http;
 
 import static dev.berth.registry.http.ErrorAssertions.assertError;
-import static dev.berth.registry.http.RegistryClient.chunked;
+import static dev.berth.registry.testing.RegistryClient.chunked;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

@@ -1,11 +1,13 @@
 package dev.berth.registry.http;
 
 import static dev.berth.registry.http.ErrorAssertions.assertError;
-import static dev.berth.registry.http.RegistryClient.withQuery;
+import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.registry.config.RegistryConfig;
+import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.RegistryClient;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

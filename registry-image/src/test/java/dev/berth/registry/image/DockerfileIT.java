@@ -2,9 +2,8 @@ package dev.berth.registry.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
+import dev.berth.registry.testing.Requirement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,17 +46,9 @@ class DockerfileIT {
         assertEquals(0, process.exitValue(), () -> SCRIPT + " failed (full log: " + LOG + "):\n" + tail(lines));
     }
 
-    private static void requireToolsUnlessInCi() throws IOException, InterruptedException {
-        boolean ci = "true".equals(System.getenv("CI"));
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean tools = onPath("buildah");
-        if (!ci) {
-            assumeTrue(root && tools, "needs root and buildah (always runs in CI)");
-        }
-    }
-
-    private static boolean onPath(String tool) throws IOException, InterruptedException {
-        return new ProcessBuilder("sh", "-c", "command -v " + tool).start().waitFor() == 0;
+    private static void requireToolsUnlessInCi() {
+        Requirement.require(Requirement.isRoot(), "root");
+        Requirement.requireTools("buildah");
     }
 
     private static String tail(List<String> lines) {

@@ -3,6 +3,7 @@ package dev.berth.registry.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.testing.PatternBlob;
 import dev.berth.registry.testing.RawRequest;
 import dev.berth.registry.testing.RegistryProcess;
 import java.net.http.HttpRequest.BodyPublishers;

@@ -1,9 +1,7 @@
 package dev.berth.registry.load;
 
+import dev.berth.registry.testing.Blobs;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** OCI artifact manifests for the load tests, built as text: the empty config and layer, any annotations. */
 final class Manifests {
@@ -42,10 +40,6 @@ final class Manifests {
     }
 
     static String sha256(byte[] bytes) {
-        try {
-            return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Blobs.sha256(bytes);
     }
 }

@@ -1,12 +1,13 @@
 package dev.berth.registry.load;
 
+import dev.berth.registry.testing.PatternBlob;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
-import java.net.http.HttpResponse;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A client pushing blobs as docker does: POST, one PATCH with the whole blob, PUT with the digest. */

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.testing.Blobs;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Part sizing, part buffering and endpoint settings: no S3 needed. */
@@ -39,8 +39,7 @@ class PartSizesTest {
 
     @Test
     void aPartBufferSpillsToAFileBeyondItsMemoryLimitAndItsBodyCanBeReadTwice() throws Exception {
-        byte[] content = new byte[300_000];
-        new Random(1).nextBytes(content);
+        byte[] content = Blobs.random(300_000, 1);
         try (PartBuffer buffer = new PartBuffer(64 * 1024, new MemoryBudget(1024 * 1024))) {
             InputStream in = new ByteArrayInputStream(content);
             assertEquals(50_000, buffer.fill(in, 50_000)); // in memory
@@ -59,8 +58,7 @@ class PartSizesTest {
 
     @Test
     void buffersBeyondTheSharedMemoryBudgetSpillToFilesAndGiveTheirShareBack() throws Exception {
-        byte[] content = new byte[200_000];
-        new Random(2).nextBytes(content);
+        byte[] content = Blobs.random(200_000, 2);
         MemoryBudget budget = new MemoryBudget(150 * 1024);
         try (PartBuffer first = new PartBuffer(128 * 1024, budget);
                 PartBuffer second = new PartBuffer(128 * 1024, budget)) {

@@ -8,10 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.registry.config.RegistryConfig;
-import dev.berth.registry.http.RegistryClient;
 import dev.berth.registry.http.RegistryServer;
 import dev.berth.registry.storage.StorageUnavailableException;
 import dev.berth.registry.testing.FreePort;
+import dev.berth.registry.testing.RegistryClient;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

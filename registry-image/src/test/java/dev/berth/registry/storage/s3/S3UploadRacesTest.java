@@ -11,6 +11,7 @@ import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.storage.UploadProgress;
+import dev.berth.registry.testing.Blobs;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -407,8 +407,6 @@ class S3UploadRacesTest {
     }
 
     private static byte[] random(int size, long seed) {
-        byte[] bytes = new byte[size];
-        new Random(seed).nextBytes(bytes);
-        return bytes;
+        return Blobs.random(size, seed);
     }
 }

@@ -1,10 +1,9 @@
-package dev.berth.registry.client;
+package dev.berth.registry.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.berth.registry.http.Blobs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,9 +54,9 @@ public final class OciLayout {
         return digest;
     }
 
-    /** A gzip'd tar with one file of random bytes; answers {compressed, uncompressed tar}. */
-    public static byte[][] randomLayer(String fileName, int size) {
-        byte[] tar = Tar.of(fileName, Blobs.random(size));
+    /** A gzip'd tar holding one file; answers {compressed, uncompressed tar}. */
+    public static byte[][] layer(String fileName, byte[] content) {
+        byte[] tar = Tar.of(fileName, content);
         ByteArrayOutputStream gz = new ByteArrayOutputStream();
         try (GZIPOutputStream out = new GZIPOutputStream(gz)) {
             out.write(tar);
@@ -69,13 +68,22 @@ public final class OciLayout {
 
     /** A runnable-looking image for {@code architecture}: a config and {@code layers} random layers. */
     public Ref image(String architecture, int layers) {
+        byte[][] files = new byte[layers][];
+        for (int i = 0; i < layers; i++) {
+            files[i] = Blobs.random(20_000 + 10_000 * i);
+        }
+        return image(architecture, files);
+    }
+
+    /** An image for {@code architecture} whose layer i holds one file, {@code layer<i>.bin}, of {@code files[i]}. */
+    public Ref image(String architecture, byte[]... files) {
         ObjectNode manifest = JSON.createObjectNode();
         manifest.put("schemaVersion", 2);
         manifest.put("mediaType", Blobs.OCI_MANIFEST);
         ArrayNode layerArray = JSON.createArrayNode();
         ArrayNode diffIds = JSON.createArrayNode();
-        for (int i = 0; i < layers; i++) {
-            byte[][] layer = randomLayer("layer" + i + ".bin", 20_000 + 10_000 * i);
+        for (int i = 0; i < files.length; i++) {
+            byte[][] layer = layer("layer" + i + ".bin", files[i]);
             layerArray.add(descriptor(Blobs.OCI_LAYER, blob(layer[0]), layer[0].length));
             diffIds.add(Blobs.sha256(layer[1]));
         }

@@ -1,4 +1,4 @@
-package dev.berth.registry.http;
+package dev.berth.registry.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,9 +13,9 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,13 +33,23 @@ public final class RegistryClient {
     private final URI base;
     private final HttpClient http;
 
+    /** Answers as they come, redirects included. */
     public RegistryClient(URI base) {
+        this(base, HttpClient.Redirect.NEVER);
+    }
+
+    private RegistryClient(URI base, HttpClient.Redirect redirects) {
         this.base = base;
         this.http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NEVER)
+                .followRedirects(redirects)
                 .build();
+    }
+
+    /** Follows redirects, as a pulling client does (to S3 for a blob). */
+    public static RegistryClient followingRedirects(URI base) {
+        return new RegistryClient(base, HttpClient.Redirect.NORMAL);
     }
 
     public URI base() {
@@ -227,6 +237,15 @@ public final class RegistryClient {
         String digest = r.requireHeader("Docker-Content-Digest");
         assertNotNull(r.requireHeader("Location"));
         return digest;
+    }
+
+    /** A Location as path and query, so that it can be sent to another registry sharing the storage. */
+    public static String relative(String location) {
+        URI uri = URI.create(location);
+        if (!uri.isAbsolute()) {
+            return location;
+        }
+        return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
 
     /** Adds a query parameter to a Location that may already have some (the signed _state). */

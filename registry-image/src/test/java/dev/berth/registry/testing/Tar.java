@@ -1,14 +1,14 @@
-package dev.berth.registry.client;
+package dev.berth.registry.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** The smallest ustar writer: one regular file, for test layers. */
-final class Tar {
+public final class Tar {
 
     private Tar() {}
 
-    static byte[] of(String name, byte[] content) {
+    public static byte[] of(String name, byte[] content) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         byte[] header = new byte[512];
         put(header, 0, name, 100);

@@ -1,5 +1,7 @@
-package dev.berth.registry.http;
+package dev.berth.registry.testing;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,6 +32,13 @@ public final class Blobs {
         return bytes;
     }
 
+    /** The same bytes for the same seed, for content a test makes twice or a failure to replay. */
+    public static byte[] random(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
     public static byte[] utf8(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
@@ -44,6 +53,31 @@ public final class Blobs {
 
     public static String sha512(byte[] content) {
         return "sha512:" + hex("SHA-512", content);
+    }
+
+    /** A SHA-256 for content hashed piece by piece as it streams; {@link #sha256(MessageDigest)} names it. */
+    public static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code sha256:<hex>} of everything {@code sha256} has taken in. */
+    public static String sha256(MessageDigest sha256) {
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+    }
+
+    /** The sha256 digest of a stream read to its end (for content too large for one array). */
+    public static String sha256(InputStream in) throws IOException {
+        MessageDigest sha256 = newSha256();
+        byte[] buffer = new byte[1 << 16];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            sha256.update(buffer, 0, n);
+        }
+        return sha256(sha256);
     }
 
     /** The digest of {@code content} by {@code algorithm}: sha256, sha384 or sha512. */
