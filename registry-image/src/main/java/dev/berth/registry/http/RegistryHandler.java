@@ -71,9 +71,11 @@ final class RegistryHandler extends Handler.Abstract {
     private void handle(Exchange exchange, Request request, Callback callback) {
         boolean admitted = false;
         try {
-            refuseTransferCodings(exchange);
             authenticate(exchange, request);
             admitted = true;
+            // After authentication: the refusal reads the body away (bounded) so that the client
+            // reads the 501 rather than a reset; an unauthenticated body is never read.
+            refuseTransferCodings(exchange);
             if (!router.route(exchange)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
             }
