@@ -157,6 +157,15 @@ class AccessRulesTest {
     }
 
     @Test
+    void anAnonymousPushIsRefusedBeforeItsBodyIsRead() {
+        // No 100 Continue first: the 401 comes before the registry takes in any of the 100 MiB.
+        RegistryClient.Response r = client.raw("PUT /v2/public/tool/manifests/v9 HTTP/1.1\r\nContent-Type: "
+                + Blobs.OCI_MANIFEST + "\r\nContent-Length: " + (100 << 20) + "\r\nExpect: 100-continue", null);
+        assertEquals(401, r.status(), r::toString);
+        assertEquals("Basic realm=\"berth-test\"", r.requireHeader("WWW-Authenticate"));
+    }
+
+    @Test
     void theVersionCheckStillAsksAnonymousCallersForCredentials() {
         // So that `docker login` verifies the password instead of trusting a 200.
         assertChallenged(as(null, "GET", "/v2/"));
