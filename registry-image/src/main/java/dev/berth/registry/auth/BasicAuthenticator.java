@@ -78,6 +78,31 @@ public final class BasicAuthenticator {
         return Optional.of(user);
     }
 
+    /**
+     * Whether the header offers credentials at all. {@code Basic} with an empty user name and
+     * password (skopeo and podman send it when they hold none for the registry) is no credentials:
+     * the caller is anonymous, not wrong.
+     */
+    public static boolean presentsCredentials(Optional<String> authorization) {
+        if (authorization.isEmpty()) {
+            return false;
+        }
+        return decode(authorization.get()).isPresent() || !isEmptyBasic(authorization.get());
+    }
+
+    private static boolean isEmptyBasic(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) {
+            return false;
+        }
+        try {
+            return new String(Base64.getDecoder().decode(header.substring(space + 1).strip()), StandardCharsets.UTF_8)
+                    .equals(":");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     private static boolean matches(String password, String hash) {
         try {
             return BCrypt.checkpw(password, hash);

@@ -25,7 +25,7 @@ final class ConfigKeys {
             "storage.redirect.disable",
             "storage.maintenance.uploadpurging.enabled", "storage.maintenance.uploadpurging.age",
             "storage.maintenance.uploadpurging.interval",
-            "auth.htpasswd.realm", "auth.htpasswd.path",
+            "auth.htpasswd.realm", "auth.htpasswd.path", AccessSection.KEY,
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
             "limits.passwordfailures", "limits.trustforwardedfor");

@@ -90,9 +90,13 @@ final class ConfigTree {
         }
     }
 
-    /** A failure at {@code key}, naming the environment variable that set it if any. */
+    /** A failure at {@code key}, naming the environment variable that set it or a section holding it, if any. */
     ConfigException fail(String key, String problem) {
-        String origin = envOrigin.get(key);
+        String origin = null;
+        for (String k = key; origin == null && !k.isEmpty(); k = k.substring(0, Math.max(0,
+                Math.max(k.lastIndexOf('.'), k.lastIndexOf('['))))) {
+            origin = envOrigin.get(k);
+        }
         return ConfigException.at(key, origin == null ? problem : problem + " (set by " + origin + ")");
     }
 }

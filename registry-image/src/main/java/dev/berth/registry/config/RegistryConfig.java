@@ -1,5 +1,6 @@
 package dev.berth.registry.config;
 
+import dev.berth.registry.auth.AccessPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -8,14 +9,25 @@ import java.util.Optional;
  * Typed, validated settings. Built by {@link ConfigLoader} from a registry:2-style
  * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
  */
-public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits) {
+public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
+        Optional<AccessPolicy> access) {
+
+    /** Without {@code auth.access}: every authenticated user may do everything, as in registry:2. */
+    public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits) {
+        this(http, storage, log, htpasswd, limits, Optional.empty());
+    }
 
     public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd) {
         this(http, storage, log, htpasswd, Limits.DEFAULTS);
     }
 
     public RegistryConfig withLimits(Limits newLimits) {
-        return new RegistryConfig(http, storage, log, htpasswd, newLimits);
+        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access);
+    }
+
+    /** With the per-repository permissions of {@code auth.access}. */
+    public RegistryConfig withAccess(AccessPolicy policy) {
+        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy));
     }
 
 

@@ -35,6 +35,9 @@ public final class SettingsSummary {
         lines.add("auth: " + config.htpasswd()
                 .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path())
                 .orElse("none: anyone who reaches the port can push and pull"));
+        lines.add("auth.access: " + config.access()
+                .map(a -> a.rules().size() + " rules, " + a.groups().size() + " groups, " + a.admins().size() + " admins")
+                .orElse(config.htpasswd().isPresent() ? "none: every authenticated user may do everything" : "none"));
         Limits limits = config.limits();
         lines.add("limits: uploads " + limits.uploads() + ", uploadwait " + GoDuration.format(limits.uploadWait())
                 + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()

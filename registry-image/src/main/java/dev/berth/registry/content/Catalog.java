@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The list of repositories, kept as one flat folder of markers so that {@code _catalog} lists
@@ -32,9 +33,17 @@ public final class Catalog {
 
     /** Repository names in lexical order, after {@code last}, at most {@code limit}. */
     public Page<String> list(Optional<String> last, int limit) throws IOException {
+        return list(last, limit, name -> true);
+    }
+
+    /** As {@link #list(Optional, int)}, of the names {@code visible} accepts only. */
+    public Page<String> list(Optional<String> last, int limit, Predicate<String> visible) throws IOException {
         List<String> names = new ArrayList<>();
         for (String entry : storage.list(StoragePaths.CATALOG)) {
-            names.add(StoragePaths.nameFromCatalogEntry(entry));
+            String name = StoragePaths.nameFromCatalogEntry(entry);
+            if (visible.test(name)) {
+                names.add(name);
+            }
         }
         names.sort(null);
         return Page.of(names, last, limit);

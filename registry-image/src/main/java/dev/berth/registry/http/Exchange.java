@@ -32,11 +32,21 @@ public final class Exchange {
     private final String path;
     private Fields query;
     private boolean sent;
+    private RequestAccess access = RequestAccess.UNRESTRICTED;
 
     Exchange(Request request, Response response) {
         this.request = request;
         this.response = response;
         this.path = UnreservedPath.decode(request.getHttpURI().getPath());
+    }
+
+    /** What the caller may do; set once authentication has identified it. */
+    public RequestAccess access() {
+        return access;
+    }
+
+    void access(RequestAccess access) {
+        this.access = access;
     }
 
     public String method() {

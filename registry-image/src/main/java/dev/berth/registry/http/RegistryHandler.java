@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.auth.AccessPolicy;
 import dev.berth.registry.auth.BasicAuthenticator;
 import dev.berth.registry.auth.PasswordCheckRefused;
 import java.io.IOException;
@@ -26,6 +27,7 @@ final class RegistryHandler extends Handler.Abstract {
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
+    private final Optional<AccessPolicy> policy;
     private final ClientAddress clients;
     private final long bodyTimeoutMs;
     private final long idleTimeoutMs;
@@ -35,11 +37,12 @@ final class RegistryHandler extends Handler.Abstract {
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, ClientAddress clients,
-            java.time.Duration bodyTimeout, long idleTimeoutMs) {
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Optional<AccessPolicy> policy,
+            ClientAddress clients, java.time.Duration bodyTimeout, long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.authenticator = authenticator;
+        this.policy = policy;
         this.clients = clients;
         this.bodyTimeoutMs = bodyTimeout.toMillis();
         this.idleTimeoutMs = idleTimeoutMs;
@@ -71,7 +74,7 @@ final class RegistryHandler extends Handler.Abstract {
     private void handle(Exchange exchange, Request request, Callback callback) {
         boolean admitted = false;
         try {
-            authenticate(exchange, request);
+            exchange.access(authenticate(exchange, request));
             admitted = true;
             // After authentication: the refusal reads the body away (bounded) so that the client
             // reads the 501 rather than a reset; an unauthenticated body is never read.
@@ -82,7 +85,8 @@ final class RegistryHandler extends Handler.Abstract {
             callback.succeeded();
         } catch (RegistryException e) {
             LOG.debug("{} {} -> {} {}", exchange.method(), exchange.path(), e.status(), e.getMessage());
-            answerError(exchange, e, callback, admitted);
+            // An anonymous caller denied by auth.access is refused like one without credentials.
+            answerError(exchange, e, callback, admitted && e.status() != 401);
         } catch (EofException e) {
             LOG.debug("{} {}: client went away: {}", exchange.method(), exchange.path(), e.toString());
             callback.failed(e);
@@ -107,24 +111,30 @@ final class RegistryHandler extends Handler.Abstract {
     /**
      * With {@code auth.htpasswd} set, every API request needs valid credentials; the health
      * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
+     * With {@code auth.access} too, a request without credentials goes on as an anonymous caller
+     * and gets what the rules grant to anonymous; {@code /v2/} still asks for credentials, so that
+     * {@code docker login} checks the password instead of trusting a 200.
      */
-    private void authenticate(Exchange exchange, Request request) {
+    private RequestAccess authenticate(Exchange exchange, Request request) {
         if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
-            return;
+            return RequestAccess.UNRESTRICTED;
         }
         Optional<String> authorization = exchange.header("Authorization");
+        String client = clients.of(request);
         Optional<String> user;
         try {
-            user = authenticator.get().authenticate(authorization, clients.of(request));
+            user = authenticator.get().authenticate(authorization, client);
         } catch (PasswordCheckRefused e) {
             throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
         }
-        if (user.isEmpty()) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, authorization.isPresent()
+        boolean credentials = BasicAuthenticator.presentsCredentials(authorization);
+        if (user.isEmpty() && (credentials || policy.isEmpty() || Router.isBase(exchange.path()))) {
+            throw new RegistryException(ErrorCode.UNAUTHORIZED, credentials
                     ? "wrong user name or password"
                     : "this registry needs a user name and password (docker login)")
                     .withHeader("WWW-Authenticate", authenticator.get().challenge());
         }
+        return new RequestAccess(user, client, policy, authenticator.get().challenge());
     }
 
     /**

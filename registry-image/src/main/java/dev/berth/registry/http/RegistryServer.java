@@ -34,11 +34,14 @@ public final class RegistryServer implements AutoCloseable {
     }
 
     public static RegistryServer start(RegistryConfig config) throws Exception {
+        if (config.access().isPresent() && config.htpasswd().isEmpty()) {
+            throw new IllegalArgumentException("auth.access needs auth.htpasswd: the rules grant to its users");
+        }
         Storage storage = StorageFactory.create(config.storage());
         Clock clock = Clock.systemUTC();
         Router router = RegistryRoutes.wire(storage, config, clock);
         Optional<HtpasswdAuth> auth = HtpasswdAuth.of(config, clock);
-        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator),
+        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), config.access(),
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
         JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);

@@ -116,7 +116,7 @@ final class Router {
     /** Answers the exchange; false when no route matches the path. */
     boolean route(Exchange exchange) throws IOException {
         String path = exchange.path();
-        if (path.equals("/v2/") || path.equals("/v2")) {
+        if (isBase(path)) {
             base.handle(exchange, "", "");
             return true;
         }
@@ -143,6 +143,11 @@ final class Router {
             }
         }
         return false;
+    }
+
+    /** {@code /v2/}, the API version check clients call first (and {@code docker login} relies on). */
+    static boolean isBase(String path) {
+        return path.equals("/v2/") || path.equals("/v2");
     }
 
     private static String truncate(String text) {

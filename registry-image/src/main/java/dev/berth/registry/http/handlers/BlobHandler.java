@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.http.ByteRange;
 import dev.berth.registry.http.Digests;
@@ -35,10 +36,15 @@ public final class BlobHandler implements RouteHandler {
 
     @Override
     public void handle(Exchange exchange, String name, String parameter) throws IOException {
-        Digest digest = Digests.require(parameter);
         switch (exchange.method()) {
-            case "GET", "HEAD" -> get(exchange, name, digest);
-            case "DELETE" -> delete(exchange, name, digest);
+            case "GET", "HEAD" -> {
+                exchange.access().require(name, Action.PULL);
+                get(exchange, name, Digests.require(parameter));
+            }
+            case "DELETE" -> {
+                exchange.access().require(name, Action.DELETE);
+                delete(exchange, name, Digests.require(parameter));
+            }
             default -> throw RouteHandler.unsupported(exchange, deleteEnabled ? "GET, HEAD, DELETE" : "GET, HEAD");
         }
     }

@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.Catalog;
@@ -9,7 +10,10 @@ import dev.berth.registry.http.Pagination;
 import dev.berth.registry.http.RouteHandler;
 import java.io.IOException;
 
-/** {@code GET /v2/_catalog}: repository names, paginated with {@code n}, {@code last} and {@code Link}. */
+/**
+ * {@code GET /v2/_catalog}: repository names, paginated with {@code n}, {@code last} and {@code Link};
+ * only those the caller may pull, filtered before paging so that pages stay full.
+ */
 public final class CatalogHandler implements RouteHandler {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,7 +29,8 @@ public final class CatalogHandler implements RouteHandler {
             throw RouteHandler.unsupported(exchange, "GET");
         }
         Pagination pagination = Pagination.of(exchange);
-        Page<String> page = catalog.list(pagination.last(), pagination.limit());
+        Page<String> page = catalog.list(pagination.last(), pagination.limit(),
+                repository -> exchange.access().allows(repository, Action.PULL));
         ObjectNode body = JSON.createObjectNode();
         page.items().forEach(body.putArray("repositories")::add);
         pagination.addLink(exchange, "/v2/_catalog", page);

@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import dev.berth.registry.content.MissingReferenceException;
 import dev.berth.registry.content.RepositoryManifests;
 import dev.berth.registry.content.StoredManifest;
@@ -55,13 +56,20 @@ public final class ManifestHandler implements RouteHandler {
     public void handle(Exchange exchange, String name, String reference) throws IOException {
         switch (exchange.method()) {
             case "GET", "HEAD" -> {
+                exchange.access().require(name, Action.PULL);
                 parseReference(reference, () -> unknown(name, reference));
                 get(exchange, name, reference);
             }
-            case "PUT" -> put(exchange, name, reference, parseReference(reference, () -> new RegistryException(
+            case "PUT" -> {
+                exchange.access().require(name, Action.PUSH);
+                put(exchange, name, reference, parseReference(reference, () -> new RegistryException(
                     ErrorCode.MANIFEST_INVALID, "'" + reference + "' is neither a digest nor a valid tag (up to 128"
                             + " of [A-Za-z0-9_.-], not starting with '.' or '-')")));
-            case "DELETE" -> delete(exchange, name, reference, parseReference(reference, () -> unknown(name, reference)));
+            }
+            case "DELETE" -> {
+                exchange.access().require(name, Action.DELETE);
+                delete(exchange, name, reference, parseReference(reference, () -> unknown(name, reference)));
+            }
             default -> throw RouteHandler.unsupported(exchange, deleteEnabled ? "GET, HEAD, PUT, DELETE" : "GET, HEAD, PUT");
         }
     }

@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import dev.berth.registry.content.Referrers;
 import dev.berth.registry.content.RepositoryManifests;
 import dev.berth.registry.http.Digests;
@@ -50,6 +51,7 @@ public final class ReferrersHandler implements RouteHandler {
         if (!exchange.method().equals("GET")) {
             throw RouteHandler.unsupported(exchange, "GET");
         }
+        exchange.access().require(name, Action.PULL);
         Digest subject = Digests.require(parameter);
         // No NAME_UNKNOWN for a repository that does not exist: the spec forbids a 404 from a
         // registry that supports the referrers API (clients take it as "fall back to tag schema").

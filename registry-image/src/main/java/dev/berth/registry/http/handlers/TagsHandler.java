@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.Page;
@@ -26,6 +27,7 @@ public final class TagsHandler implements RouteHandler {
         if (!exchange.method().equals("GET")) {
             throw RouteHandler.unsupported(exchange, "GET");
         }
+        exchange.access().require(name, Action.PULL);
         Pagination pagination = Pagination.of(exchange);
         if (!manifests.repositoryExists(name)) {
             throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository " + name + " does not exist");

@@ -1,5 +1,6 @@
 package dev.berth.registry.http.handlers;
 
+import dev.berth.registry.auth.Action;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.http.ByteRange;
 import dev.berth.registry.http.DeclaredLengthInputStream;
@@ -55,6 +56,8 @@ public final class UploadHandler implements RouteHandler {
 
     @Override
     public void handle(Exchange exchange, String name, String id) throws IOException {
+        // Every upload request is part of a push; refused before any of the body is read.
+        exchange.access().require(name, Action.PUSH);
         // The body takes a place once its first byte arrives, and keeps it until the answer.
         try (AdmittedBody body = AdmittedBody.upload(exchange.body(), bodies, bodyTimeout)) {
             handle(exchange, name, id, body);
@@ -118,12 +121,14 @@ public final class UploadHandler implements RouteHandler {
 
     /**
      * Cross-repository mount; false (fall back to a new upload) when the source cannot provide the
-     * blob. Like registry:2, an invalid {@code from} name or {@code mount} digest is one such case,
+     * blob, or the caller may not pull from it: then nothing about the source is looked at, so the
+     * answer reveals nothing of what it holds. Like registry:2, an invalid {@code from} name or {@code mount} digest is one such case,
      * not an error: the spec lets a registry that cannot mount answer 202 with a new upload.
      */
     private boolean tryMount(Exchange exchange, String name, String mount, String from) throws IOException {
         Optional<Digest> digest = Digest.parse(mount);
-        if (!RepositoryName.isValid(from) || digest.isEmpty() || !blobs.mount(from, name, digest.get())) {
+        if (!RepositoryName.isValid(from) || digest.isEmpty() || !exchange.access().check(from, Action.PULL)
+                || !blobs.mount(from, name, digest.get())) {
             return false;
         }
         created(exchange, name, digest.get());
