@@ -128,6 +128,17 @@ class RequestLimitsTest {
     }
 
     @Test
+    void aStalledBodyIsCutWithoutAnInternalError() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        try (RawRequest stalled = patch(client.startUpload(repo), 1000)) {
+            stalled.send(new byte[10]);
+            String answer = stalled.readHead();
+            assertTrue(answer.startsWith("HTTP/1.1 408"), "a stalled body is the client's doing, not a 500: " + answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+        }
+    }
+
+    @Test
     void aTricklingManifestIsCutAtTheBodyTimeout() throws Exception {
         String repo = RunningRegistry.newRepository("limits");
         long start = System.nanoTime();
