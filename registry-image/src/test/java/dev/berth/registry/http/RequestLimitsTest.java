@@ -98,6 +98,21 @@ class RequestLimitsTest {
     }
 
     @Test
+    void aSteadyClientJustAboveTheFloorIsNotCut() throws Exception {
+        // 24 KiB/s (6 KiB every 250 ms) for three spans of the 2 s body timeout: slow, but honest.
+        String repo = RunningRegistry.newRepository("limits");
+        int pieces = 24;
+        try (RawRequest steady = patch(client.startUpload(repo), pieces * 6 * 1024L)) {
+            for (int i = 0; i < pieces; i++) {
+                steady.send(new byte[6 * 1024]);
+                Thread.sleep(250);
+            }
+            String head = steady.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 202"), head);
+        }
+    }
+
+    @Test
     void anEarlyAnswerToARequestWhoseBodyNeverComesIsSentWithinTwoSeconds() throws Exception {
         RegistryClient patientClient = patient.client();
         String repo = RunningRegistry.newRepository("limits");
