@@ -6,6 +6,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import dev.berth.registry.storage.BufferReadable;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -96,29 +98,57 @@ public final class Exchange {
     }
 
     /**
-     * Reads and drops what is left of the request body, up to {@code limit} bytes, so that an
-     * error answered before the body was read leaves the connection usable for the client's next
-     * request. Beyond the limit the connection is closed after the answer instead.
+     * Reads and drops what is left of the request body, up to {@code limit} bytes and for at most
+     * {@link #DISCARD_NANOS}, so that an error answered before the body was read leaves the
+     * connection usable for the client's next request. Beyond either the connection is closed
+     * after the answer instead. Takes Jetty's chunks as they come, without a buffer of its own and
+     * without a blocking read: a client that sends nothing would hold the answer for the whole
+     * body timeout.
      */
     public void discardBody(long limit) {
         if (request.getHeaders().get(HttpHeader.CONTENT_LENGTH) == null
                 && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null) {
             return; // no body
         }
-        long deadline = System.nanoTime() + DISCARD_NANOS;
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] buffer = new byte[64 * 1024];
-            long left = limit;
-            int n;
-            while (left > 0 && System.nanoTime() < deadline
-                    && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) != -1) {
-                left -= n;
-            }
-            if (left <= 0 || System.nanoTime() >= deadline) {
-                response.getHeaders().put(HttpHeader.CONNECTION, "close");
-            }
-        } catch (IOException | RuntimeException e) {
+        if (contentLength() > limit || !discarded(limit, System.nanoTime() + DISCARD_NANOS)) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
+    /** Whether the whole body was read away within {@code limit} bytes before {@code deadline}. */
+    private boolean discarded(long limit, long deadline) {
+        long left = limit;
+        try {
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    CountDownLatch more = new CountDownLatch(1);
+                    request.demand(more::countDown);
+                    if (!more.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+                        return false;
+                    }
+                    continue;
+                }
+                try {
+                    if (Content.Chunk.isFailure(chunk)) {
+                        return false;
+                    }
+                    left -= chunk.remaining();
+                    if (left < 0) {
+                        return false;
+                    }
+                    if (chunk.isLast()) {
+                        return true;
+                    }
+                } finally {
+                    chunk.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

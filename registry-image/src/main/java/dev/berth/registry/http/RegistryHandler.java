@@ -91,6 +91,16 @@ final class RegistryHandler extends Handler.Abstract {
             LOG.debug("{} {}: client went away: {}", exchange.method(), exchange.path(), e.toString());
             callback.failed(e);
         } catch (Throwable e) {
+            if (isIdleTimeout(e)) {
+                // A body that stalled for limits.bodytimeout: the client's doing, so a 408 and a
+                // closed connection, not a 500 with a stack trace (a crowd of stalled uploads must
+                // not flood the log). Left to Jetty, the failure would be answered 500.
+                LOG.debug("{} {}: body stalled: {}", exchange.method(), exchange.path(), e.toString());
+                answerError(exchange, new RegistryException(ErrorCode.SIZE_INVALID, 408, "the request body stalled:"
+                        + " nothing arrived for " + bodyTimeoutMs / 1000 + " s; nothing of it was stored"), callback,
+                        false);
+                return;
+            }
             // Jetty's own verdict on the request (HttpException), such as a query string with a bad
             // %-escape, is the client's error when Jetty says 4xx: never a 500.
             RegistryException error = e instanceof HttpException http ? clientError(http.getCode(), http.getReason())
@@ -106,6 +116,17 @@ final class RegistryHandler extends Handler.Abstract {
             }
             answerError(exchange, error, callback, admitted);
         }
+    }
+
+    /** Jetty's idle timeout of the connection, as a blocked body read reports it. */
+    private static boolean isIdleTimeout(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.util.concurrent.TimeoutException timeout && timeout.getMessage() != null
+                    && timeout.getMessage().startsWith("Idle timeout expired")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -24,6 +24,11 @@ class RequestLimitsTest {
     static final RunningRegistry registry = RunningRegistry.withLimits(new Limits(1, Duration.ofSeconds(1),
             Duration.ofSeconds(2), 4 * 1024 * 1024, 1, 1, 16 * 1024, 1024, 1));
 
+    /** The same with the default body timeout (60 s): what happens well before a stall is cut. */
+    @RegisterExtension
+    static final RunningRegistry patient = RunningRegistry.withLimits(new Limits(1, Duration.ofSeconds(1),
+            Duration.ofSeconds(60), 4 * 1024 * 1024, 1, 1, 16 * 1024, 1024, 1));
+
     private final RegistryClient client = registry.client();
 
     private RawRequest patch(String location, long length) throws Exception {
@@ -71,6 +76,87 @@ class RequestLimitsTest {
         RegistryClient.Response from0 = client.patch(location, Blobs.random(100), "Content-Range", "0-99");
         assertEquals(202, from0.status(), from0::toString);
         assertEquals("0-99", from0.requireHeader("Range"));
+    }
+
+    @Test
+    void aBurstThenATrickleIsCutWithinTwoSpansOfTheBodyTimeout() throws Exception {
+        // 1 MiB at once, then a byte every 500 ms: never idle for the 2 s timeout, and its average
+        // since the first byte stays above 16 KiB/s for a minute. Each 2 s span must reach the floor.
+        String repo = RunningRegistry.newRepository("limits");
+        long start = System.nanoTime();
+        boolean cut = false;
+        try (RawRequest burst = patch(client.startUpload(repo), 2 * 1024 * 1024)) {
+            burst.send(new byte[1024 * 1024]);
+            for (int i = 0; i < 40 && !cut; i++) {
+                try {
+                    burst.send(new byte[] {1});
+                    cut = burst.awaitClosed(Duration.ofMillis(500));
+                } catch (java.io.IOException e) {
+                    cut = true;
+                }
+            }
+        }
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertTrue(cut, "a burst followed by a trickle is cut");
+        assertTrue(seconds < 8, "cut after " + seconds + " s; the floor is measured over each 2 s");
+        // Its place is free again.
+        assertEquals(202, client.patch(client.startUpload(repo), Blobs.random(1000)).status());
+    }
+
+    @Test
+    void aSteadyClientJustAboveTheFloorIsNotCut() throws Exception {
+        // 24 KiB/s (6 KiB every 250 ms) for three spans of the 2 s body timeout: slow, but honest.
+        String repo = RunningRegistry.newRepository("limits");
+        int pieces = 24;
+        try (RawRequest steady = patch(client.startUpload(repo), pieces * 6 * 1024L)) {
+            for (int i = 0; i < pieces; i++) {
+                steady.send(new byte[6 * 1024]);
+                Thread.sleep(250);
+            }
+            String head = steady.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 202"), head);
+        }
+    }
+
+    @Test
+    void anEarlyAnswerToARequestWhoseBodyNeverComesIsSentWithinTwoSeconds() throws Exception {
+        RegistryClient patientClient = patient.client();
+        String repo = RunningRegistry.newRepository("limits");
+        String unknown = "/v2/" + repo + "/blobs/uploads/00000000-0000-4000-8000-000000000000";
+        long start = System.nanoTime();
+        try (RawRequest silent = RawRequest.open(patientClient.base(), "PATCH", unknown,
+                "Content-Type: application/octet-stream", "Content-Length: 1000000")) {
+            String head = silent.readHead();
+            long millis = (System.nanoTime() - start) / 1_000_000L;
+            assertTrue(head.startsWith("HTTP/1.1 404"), head);
+            assertTrue(head.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), head);
+            assertTrue(millis < 4_000, "answered after " + millis + " ms; the body is read away for at most 2 s");
+        }
+    }
+
+    @Test
+    void anEarlyAnswerReadsAwayASmallBodyAndKeepsTheConnection() throws Exception {
+        RegistryClient patientClient = patient.client();
+        String repo = RunningRegistry.newRepository("limits");
+        String unknown = "/v2/" + repo + "/blobs/uploads/00000000-0000-4000-8000-000000000000";
+        try (RawRequest sent = RawRequest.open(patientClient.base(), "PATCH", unknown,
+                "Content-Type: application/octet-stream", "Content-Length: 1000")) {
+            sent.send(new byte[1000]);
+            String head = sent.readHead();
+            assertTrue(head.startsWith("HTTP/1.1 404"), head);
+            assertTrue(!head.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), head);
+        }
+    }
+
+    @Test
+    void aStalledBodyIsCutWithoutAnInternalError() throws Exception {
+        String repo = RunningRegistry.newRepository("limits");
+        try (RawRequest stalled = patch(client.startUpload(repo), 1000)) {
+            stalled.send(new byte[10]);
+            String answer = stalled.readHead();
+            assertTrue(answer.startsWith("HTTP/1.1 408"), "a stalled body is the client's doing, not a 500: " + answer);
+            assertTrue(answer.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), answer);
+        }
     }
 
     @Test

@@ -132,6 +132,36 @@ class HostileLoadIT {
     }
 
     @Test
+    void manifestsThatDeclareTheLimitAndSendNothingHoldNoMemory() throws Exception {
+        // Each declares the largest manifest allowed: a buffer of that size made before a byte
+        // arrived would put 300 x 4 MiB on a 410 MiB heap (150 ended the process).
+        try (RegistryProcess registry = ImageJvm.start("silentmanifests", root, Map.of())) {
+            Pusher pusher = new Pusher(registry.base());
+            List<RawRequest> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 300; i++) {
+                    silent.add(RawRequest.open(registry.base(), "PUT", "/v2/load/silent/manifests/t" + i,
+                            "Content-Type: " + Manifests.MEDIA_TYPE, "Content-Length: " + (4 * 1024 * 1024)));
+                }
+                Thread.sleep(2_000); // let every request reach its handler
+                assertTrue(registry.isAlive(), registry.log());
+                long healthMs = pusher.timedGet("/healthz");
+                assertEquals(201, pushManifest(pusher, "load/silent", "ok", Manifests.artifact(null, "{}")),
+                        "a real manifest push meanwhile");
+                long peak = ImageJvm.peakRss(registry);
+                System.out.printf("300 silent 4 MiB manifest PUTs: /healthz %d ms, peak RSS %d MiB%n", healthMs,
+                        peak / MIB);
+                assertTrue(healthMs < 1_000, "/healthz took " + healthMs + " ms");
+                assertTrue(peak < 400 * MIB, "peak RSS " + peak / MIB + " MiB");
+            } finally {
+                for (RawRequest request : silent) {
+                    request.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void referrersOfHugeDescriptorsComeInPagesAndKeepMemoryBounded() throws Exception {
         try (RegistryProcess registry = ImageJvm.start("referrers", root, Map.of())) {
             Pusher pusher = new Pusher(registry.base());

@@ -158,16 +158,28 @@ public final class ManifestHandler implements RouteHandler {
 
     /**
      * The whole body, refused beyond {@code maxBytes}: with a Content-Length it is read into one
-     * array of exactly that size, else into one growing up to the limit.
+     * array of exactly that size, else into one growing up to the limit. Nothing is allocated
+     * before the first byte has arrived (and so taken its place): a client that declares the
+     * limit and sends nothing must not cost {@code maxBytes} of heap, or a few hundred of them
+     * would exhaust it.
      */
     private byte[] readLimited(Exchange exchange, InputStream body) throws IOException {
         long declared = exchange.contentLength();
         if (declared > maxBytes) {
             throw tooLarge(declared);
         }
+        int first = body.read();
+        if (first < 0) {
+            if (declared > 0) {
+                throw new RegistryException(ErrorCode.SIZE_INVALID, "manifest body of 0 bytes does not match its"
+                        + " Content-Length " + declared);
+            }
+            return new byte[0];
+        }
         if (declared >= 0) {
             byte[] bytes = new byte[(int) declared];
-            int n = body.readNBytes(bytes, 0, bytes.length);
+            bytes[0] = (byte) first;
+            int n = 1 + body.readNBytes(bytes, 1, bytes.length - 1);
             if (n != bytes.length || body.read() >= 0) {
                 throw new RegistryException(ErrorCode.SIZE_INVALID, "manifest body of " + n
                         + " bytes does not match its Content-Length " + declared);
@@ -175,7 +187,8 @@ public final class ManifestHandler implements RouteHandler {
             return bytes;
         }
         byte[] bytes = new byte[16 * 1024];
-        int length = 0;
+        bytes[0] = (byte) first;
+        int length = 1;
         while (true) {
             if (length == bytes.length) {
                 if (length > maxBytes) {

@@ -15,9 +15,12 @@ import org.eclipse.jetty.io.EofException;
 public final class AdmittedBody extends FilterInputStream {
 
     /**
-     * For uploads: below this average rate, measured from the first byte once the grace time has
-     * passed, a body is cut. A client that trickles a byte now and then never trips the idle
-     * timeout, yet would hold its place forever; any real client on a real link sends far faster.
+     * For uploads: below this rate, measured over each span of the grace time from the first byte
+     * on, a body is cut. A client that trickles a byte now and then never trips the idle timeout,
+     * yet would hold its place forever; any real client on a real link sends far faster. Each span
+     * is measured on its own, not the average since the start: a client that sends megabytes at
+     * once and then a byte a minute would otherwise keep its place for as long as its first burst
+     * lasts at the floor's rate (16 MiB: 17 minutes).
      */
     public static final long UPLOAD_MIN_BYTES_PER_SECOND = 16 * 1024;
 
@@ -28,7 +31,7 @@ public final class AdmittedBody extends FilterInputStream {
     private Admission.Permit permit;
     private int pending = -2; // -2: nothing read yet
     private long clockStart;
-    private long bytes;
+    private long bytes; // since clockStart: the current span
 
     private AdmittedBody(InputStream body, Admission admission, java.time.Duration grace, long minBytesPerSecond,
             boolean fromRequestStart) {
@@ -90,17 +93,31 @@ public final class AdmittedBody extends FilterInputStream {
     }
 
     private void checkRate() throws EofException {
-        long elapsed = System.nanoTime() - clockStart;
-        if (elapsed > graceNanos && bytes < minBytesPerSecond * Math.max(1, elapsed / 1_000_000_000L)) {
-            // An EofException ends the request like a client that went away: no answer, connection closed.
-            throw new EofException("request body too slow: " + bytes + " bytes in " + elapsed / 1_000_000_000L
-                    + " s after a grace of " + graceNanos / 1_000_000_000L + " s");
+        long now = System.nanoTime();
+        long elapsed = now - clockStart;
+        if (elapsed <= graceNanos) {
+            return;
         }
+        if (bytes < minBytesPerSecond * Math.max(1, elapsed / 1_000_000_000L)) {
+            // An EofException ends the request like a client that went away: no answer, connection closed.
+            throw new EofException("request body too slow: " + bytes + " bytes in the last " + elapsed / 1_000_000_000L
+                    + " s (the floor is measured over each " + graceNanos / 1_000_000_000L + " s)");
+        }
+        clockStart = now; // the span passed: the next one is measured on its own
+        bytes = 0;
     }
 
     @Override
     public long skip(long n) throws IOException {
-        return pending >= 0 ? 0 : super.skip(n);
+        if (n <= 0) {
+            return 0;
+        }
+        if (pending != -1) { // the first byte takes the place, skipped or read
+            return read() < 0 ? 0 : 1;
+        }
+        long skipped = super.skip(n);
+        bytes += skipped;
+        return skipped;
     }
 
     @Override
