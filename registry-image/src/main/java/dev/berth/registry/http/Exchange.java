@@ -106,9 +106,8 @@ public final class Exchange {
      * body timeout.
      */
     public void discardBody(long limit) {
-        if (request.getHeaders().get(HttpHeader.CONTENT_LENGTH) == null
-                && request.getHeaders().get(HttpHeader.TRANSFER_ENCODING) == null) {
-            return; // no body
+        if (!hasBody()) {
+            return;
         }
         if (contentLength() > limit || !discarded(limit, System.nanoTime() + DISCARD_NANOS)) {
             response.getHeaders().put(HttpHeader.CONNECTION, "close");
