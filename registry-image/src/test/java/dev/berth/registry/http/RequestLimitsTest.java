@@ -19,10 +19,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RequestLimitsTest {
 
-    /** One upload place, one manifest place, short waits and timeouts, one descriptor per referrers page. */
+    /** Manifests of at most 8 KiB (below the 16 KiB a chunked body is first read into). */
+    private static final int MANIFEST_LIMIT = 8 * 1024;
+
+    /**
+     * One upload place, one manifest place, short waits and timeouts, small manifests, one
+     * descriptor per referrers page.
+     */
     @RegisterExtension
     static final RunningRegistry registry = RunningRegistry.withLimits(new Limits(1, Duration.ofSeconds(1),
-            Duration.ofSeconds(2), 4 * 1024 * 1024, 1, 1, 16 * 1024, 1024, 1));
+            Duration.ofSeconds(2), MANIFEST_LIMIT, 1, 1, 16 * 1024, 1024, 1));
 
     /** The same with the default body timeout (60 s): what happens well before a stall is cut. */
     @RegisterExtension
@@ -203,5 +209,18 @@ class RequestLimitsTest {
         }
         assertEquals(3, pages, "one descriptor per page at limits.referrerssize 1");
         assertEquals(3, seen.size(), seen::toString);
+    }
+
+    @Test
+    void aManifestOverTheLimitIsRefusedWithOrWithoutContentLength() {
+        String repo = RunningRegistry.newRepository("limits");
+        byte[] large = new byte[MANIFEST_LIMIT + 1000];
+        java.util.Arrays.fill(large, (byte) ' ');
+        String path = "/v2/" + repo + "/manifests/large";
+        String type = "application/vnd.oci.image.manifest.v1+json";
+
+        ErrorAssertions.assertError(client.put(path, large, "Content-Type", type), 413, "SIZE_INVALID");
+        ErrorAssertions.assertError(client.sendStreamed("PUT", path, large, "Content-Type", type), 413,
+                "SIZE_INVALID");
     }
 }

@@ -186,7 +186,8 @@ public final class ManifestHandler implements RouteHandler {
             }
             return bytes;
         }
-        byte[] bytes = new byte[16 * 1024];
+        // Never larger than the limit allows: a body that fits the first array must still be refused.
+        byte[] bytes = new byte[Math.min(16 * 1024, maxBytes + 1)];
         bytes[0] = (byte) first;
         int length = 1;
         while (true) {
