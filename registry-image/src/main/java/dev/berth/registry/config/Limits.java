@@ -8,7 +8,7 @@ import java.time.Duration;
  * registry:2 has no such section; every key has a default sized for the image's 1 GiB container.
  *
  * @param uploads upload bodies (PATCH, PUT, single POST) read at the same time; each holds
- *     {@code UploadMemory.PER_UPLOAD} bytes of buffers while it is read
+ *     about 1 MiB of buffers while it is read (see the README's memory formula)
  * @param uploadWait how long an upload waits for one of {@code uploads} before it is answered
  *     429 TOOMANYREQUESTS with {@code Retry-After}
  * @param bodyTimeout a request body that sends nothing for this long is cut (the connection closed)
