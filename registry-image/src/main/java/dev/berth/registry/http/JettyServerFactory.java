@@ -61,7 +61,8 @@ final class JettyServerFactory {
         http.setSendXPoweredBy(false);
         http.setOutputBufferSize(IO_BUFFER_SIZE);
         http.setRequestHeaderSize(limits.headerSize());
-        HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+        // One read loop per connection at a time: see SerialHttpConnectionFactory.
+        HttpConnectionFactory http1 = new SerialHttpConnectionFactory(http);
         // Big reads from the socket: fewer system calls per GiB pushed.
         http1.setInputBufferSize(IO_BUFFER_SIZE);
         ServerConnector connector = new ServerConnector(server, http1);
@@ -77,10 +78,9 @@ final class JettyServerFactory {
      * Jetty pools buffers up to 64 KiB by default; ours are 256 KiB, and unpooled they would be
      * allocated per request and freed only by a GC, so RSS would climb under load. Pool them,
      * and cap what the pool keeps: 16 MiB is 64 idle I/O buffers, more than the uploads and
-     * downloads of a busy task have in flight; beyond it a released buffer is dropped. A buffer
-     * released twice goes back once (OnceReleasedBufferPool).
+     * downloads of a busy task have in flight; beyond it a released buffer is dropped.
      */
     private static ByteBufferPool bufferPool() {
-        return new OnceReleasedBufferPool(new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 16L << 20));
+        return new ArrayByteBufferPool(0, 4096, IO_BUFFER_SIZE, -1, 16L << 20, 16L << 20);
     }
 }

@@ -62,13 +62,12 @@ final class JsonErrorHandler extends ErrorHandler {
         if (status == 404 || status == 405) {
             return ErrorCode.UNSUPPORTED;
         }
-        if (status == 413) {
-            return ErrorCode.SIZE_INVALID;
+        if (status == 413 || status == 431) {
+            return ErrorCode.SIZE_INVALID; // a body, or the request's headers, larger than allowed
         }
-        if (status >= 500) {
-            return ErrorCode.UNKNOWN;
-        }
-        return ErrorCode.UNSUPPORTED;
+        // Anything else Jetty refuses (a URI too long, an HTTP version it does not speak, a
+        // server error) is a message the API never saw: no API code fits, as for a 400.
+        return ErrorCode.UNKNOWN;
     }
 
     private static byte[] body(ErrorCode code, String reason) {

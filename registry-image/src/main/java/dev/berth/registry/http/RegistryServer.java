@@ -63,6 +63,11 @@ public final class RegistryServer implements AutoCloseable {
         return URI.create("http://" + LocalAddress.hostPort(jetty.connector().getHost(), port()));
     }
 
+    /** How often a connection's second read loop waited for its first (see SerialHttpConnectionFactory). */
+    long overlappingReads() {
+        return jetty.connector().getConnectionFactory(SerialHttpConnectionFactory.class).overlappingReads();
+    }
+
     public void join() throws InterruptedException {
         jetty.server().join();
     }

@@ -4,24 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.registry.testing.HttpAnswer;
+import dev.berth.registry.testing.TlsClientHello;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,13 +31,12 @@ class UnparseableRequestTest {
     @RegisterExtension
     static final RunningRegistry registry = RunningRegistry.withDelete();
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ROUNDS = 150;
     private static final long DEADLINE_SECONDS = 90;
 
     @Test
     void aDuplicateHostHeaderIsA400WithTheErrorJson() throws IOException {
-        Answer answer = exchangeOnce(("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n\r\n")
+        HttpAnswer answer = exchangeOnce(("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nHost: 127.0.0.1\r\n\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1));
         JsonNode error = answer.assertError(400, "UNKNOWN");
         assertTrue(error.path("detail").asText().contains("Duplicate Host"), answer::toString);
@@ -53,14 +48,29 @@ class UnparseableRequestTest {
         try (Socket socket = connect()) {
             socket.getOutputStream().write(clientHello());
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            Answer.read(in).assertError(400, "UNKNOWN");
+            HttpAnswer.read(in).assertError(400, "UNKNOWN");
             assertEquals(-1, in.read(), "the registry must close the connection after the answer");
         }
     }
 
     @Test
+    void headersOverTheLimitAreSizeInvalidNotUnsupported() throws IOException {
+        HttpAnswer answer = exchangeOnce(("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + "a".repeat(20_000)
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        answer.assertError(431, "SIZE_INVALID");
+    }
+
+    @Test
+    void anUnknownHttpVersionGetsTheErrorJsonNotUnsupported() throws IOException {
+        HttpAnswer answer = exchangeOnce("GET /v2/ HTTP/7.1\r\nHost: 127.0.0.1\r\n\r\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertTrue(answer.status() >= 400 && answer.status() < 600, answer::toString);
+        answer.assertError(answer.status(), "UNKNOWN");
+    }
+
+    @Test
     void anUnknowableBodyLengthIsSizeInvalid() throws IOException {
-        Answer answer = exchangeOnce(("PUT /v2/a/manifests/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n"
+        HttpAnswer answer = exchangeOnce(("PUT /v2/a/manifests/x HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1\r\n"
                 + "Content-Length: 2\r\n\r\n{}").getBytes(StandardCharsets.ISO_8859_1));
         answer.assertError(400, "SIZE_INVALID");
     }
@@ -109,8 +119,8 @@ class UnparseableRequestTest {
     }
 
     private static String checkHandshake(byte[] hello, int round) throws IOException {
-        Answer answer = exchangeOnce(hello);
-        if (answer.status != 400 || !answer.body.contains("\"code\":\"UNKNOWN\"")) {
+        HttpAnswer answer = exchangeOnce(hello);
+        if (answer.status() != 400 || !answer.body().contains("\"code\":\"UNKNOWN\"")) {
             return "handshake round " + round + ": " + answer;
         }
         return null;
@@ -126,8 +136,8 @@ class UnparseableRequestTest {
             for (int round = 0; round < ROUNDS; round++) {
                 out.write(ping);
                 out.flush();
-                Answer answer = Answer.read(in);
-                if (answer.status != 200 || !"{}".equals(answer.body)) {
+                HttpAnswer answer = HttpAnswer.read(in);
+                if (answer.status() != 200 || !"{}".equals(answer.body())) {
                     return "keep-alive ping " + round + ": " + answer;
                 }
             }
@@ -142,9 +152,9 @@ class UnparseableRequestTest {
             for (int round = 0; round < ROUNDS; round++) {
                 int r = round;
                 Future<String> handshake = pair.submit(() -> checkHandshake(hello, r));
-                Answer plain = exchangeOnce(("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:" + registry.server().port()
+                HttpAnswer plain = exchangeOnce(("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:" + registry.server().port()
                         + "\r\nUser-Agent: berth-test\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                if (plain.status != 200) {
+                if (plain.status() != 200) {
                     return "crane ping " + round + ": " + plain;
                 }
                 String failure = handshake.get(30, TimeUnit.SECONDS);
@@ -165,75 +175,15 @@ class UnparseableRequestTest {
     }
 
     /** Sends the bytes on a new connection and reads the one answer. */
-    private static Answer exchangeOnce(byte[] request) throws IOException {
+    private static HttpAnswer exchangeOnce(byte[] request) throws IOException {
         try (Socket socket = connect()) {
             socket.getOutputStream().write(request);
             socket.getOutputStream().flush();
-            return Answer.read(new BufferedInputStream(socket.getInputStream()));
+            return HttpAnswer.read(new BufferedInputStream(socket.getInputStream()));
         }
     }
 
-    /** The first flight of a real TLS client (a ClientHello record), as Go's https ping sends it. */
     private static byte[] clientHello() throws Exception {
-        SSLEngine engine = SSLContext.getDefault().createSSLEngine("127.0.0.1", registry.server().port());
-        engine.setUseClientMode(true);
-        ByteBuffer out = ByteBuffer.allocate(engine.getSession().getPacketBufferSize());
-        engine.beginHandshake();
-        engine.wrap(ByteBuffer.allocate(0), out);
-        out.flip();
-        byte[] hello = new byte[out.remaining()];
-        out.get(hello);
-        assertEquals(0x16, hello[0], "not a TLS handshake record");
-        return hello;
-    }
-
-    /** One HTTP/1.1 answer with a Content-Length body. */
-    private record Answer(int status, List<String> headers, String body) {
-
-        static Answer read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            if (statusLine == null) {
-                return new Answer(-1, List.of(), "(connection closed without an answer)");
-            }
-            List<String> headers = new ArrayList<>();
-            int length = 0;
-            String line;
-            while ((line = line(in)) != null && !line.isEmpty()) {
-                headers.add(line);
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(15).trim());
-                }
-            }
-            byte[] body = in.readNBytes(length);
-            int status = statusLine.startsWith("HTTP/1.1 ") ? Integer.parseInt(statusLine.substring(9, 12)) : -1;
-            return new Answer(status, headers, new String(body, StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            int b;
-            while ((b = in.read()) != -1 && b != '\n') {
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return b == -1 && line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        String header(String name) {
-            String prefix = name.toLowerCase(Locale.ROOT) + ":";
-            return headers.stream().filter(h -> h.toLowerCase(Locale.ROOT).startsWith(prefix))
-                    .map(h -> h.substring(prefix.length()).trim()).findFirst().orElse("");
-        }
-
-        JsonNode assertError(int expectedStatus, String code) throws IOException {
-            assertEquals(expectedStatus, status, this::toString);
-            assertTrue(header("content-type").startsWith("application/json"), this::toString);
-            JsonNode first = JSON.readTree(body).path("errors").path(0);
-            assertEquals(code, first.path("code").asText(), this::toString);
-            assertTrue(!first.path("message").asText().isBlank() && !first.path("detail").asText().isBlank(),
-                    this::toString);
-            return first;
-        }
+        return TlsClientHello.bytes("127.0.0.1", registry.server().port());
     }
 }
