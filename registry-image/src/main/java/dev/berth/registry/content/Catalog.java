@@ -1,6 +1,6 @@
 package dev.berth.registry.content;
 
-import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.MetadataStore;
 import dev.berth.registry.storage.StoragePaths;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,9 +14,9 @@ import java.util.function.Predicate;
  */
 public final class Catalog {
 
-    private final Storage storage;
+    private final MetadataStore storage;
 
-    public Catalog(Storage storage) {
+    public Catalog(MetadataStore storage) {
         this.storage = storage;
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.Manifest;
-import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.MetadataStore;
 import dev.berth.registry.storage.StoragePaths;
 import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -23,9 +23,9 @@ import java.util.Optional;
 public final class Referrers {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final Storage storage;
+    private final MetadataStore storage;
 
-    Referrers(Storage storage) {
+    Referrers(MetadataStore storage) {
         this.storage = storage;
     }
 

@@ -5,7 +5,7 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.NotFoundException;
-import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.UploadStore;
 import dev.berth.registry.storage.StoredUpload;
 import dev.berth.registry.storage.UploadProgress;
 import java.io.IOException;
@@ -32,11 +32,11 @@ public final class Uploads {
     private static final Pattern ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final DigestAlgorithm STREAM_ALGORITHM = DigestAlgorithm.SHA256;
 
-    private final Storage storage;
+    private final UploadStore storage;
     private final RepositoryBlobs blobs;
     private final Clock clock;
 
-    public Uploads(Storage storage, RepositoryBlobs blobs, Clock clock) {
+    public Uploads(UploadStore storage, RepositoryBlobs blobs, Clock clock) {
         this.storage = storage;
         this.blobs = blobs;
         this.clock = clock;

@@ -11,10 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class FilesystemStorageTest extends StorageContract {
+class FilesystemStorageTest extends StorageFixture {
 
     @TempDir
     Path root;
@@ -22,6 +23,30 @@ class FilesystemStorageTest extends StorageContract {
     @Override
     protected Storage newStorage() throws Exception {
         return new FilesystemStorage(root);
+    }
+
+    @Nested
+    class MetadataContract extends MetadataStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return FilesystemStorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
+    class BlobContract extends BlobStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return FilesystemStorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
+    class UploadContract extends UploadStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return FilesystemStorageTest.this.newStorage();
+        }
     }
 
     @Test
@@ -84,7 +109,7 @@ class FilesystemStorageTest extends StorageContract {
         assertFalse(Files.exists(empty));
         assertTrue(Files.exists(youngTemp));
         assertTrue(Files.exists(beingCreated));
-        assertEquals(0, storage.uploadSize(live));
+        assertEquals(0, StoreCalls.uploadSize(storage, live));
         assertEquals("sha256:1", new String(storage.read("repositories/a/_manifests/tags/v1")
                 .orElseThrow(), java.nio.charset.StandardCharsets.UTF_8));
         assertEquals(0, storage.removeCrashLeftovers(Duration.ofMinutes(10)), "nothing more on a second run");

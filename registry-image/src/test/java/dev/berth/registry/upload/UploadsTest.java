@@ -1,5 +1,6 @@
 package dev.berth.registry.upload;
 
+import dev.berth.registry.storage.StoreCalls;
 import static dev.berth.registry.upload.FailingStorage.failing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -56,16 +57,16 @@ class UploadsTest {
     void bytesAppendedWithoutAHashStateAreReadBackAndVerified() throws Exception {
         UploadRecord started = uploads.start("team/app");
         // As when the client asks for another algorithm, or an append could not hash.
-        storage.appendUpload(started.id(), started.progress(), stream("real"));
+        StoreCalls.appendUpload(storage, started.id(), started.progress(), stream("real"));
         UploadRecord found = uploads.find("team/app", started.id());
         assertTrue(found.hashState().isEmpty(), "no hash state is of these bytes");
 
         Digest claimed = Digest.compute(DigestAlgorithm.SHA256, bytes("fake"));
         assertThrows(DigestMismatchException.class, () -> uploads.complete(found, claimed, InputStream.nullInputStream()));
-        assertTrue(storage.blobSize(claimed).isEmpty(), "nothing is stored under a digest the data does not have");
+        assertTrue(StoreCalls.blobSize(storage, claimed).isEmpty(), "nothing is stored under a digest the data does not have");
 
         UploadRecord again = uploads.start("team/app");
-        storage.appendUpload(again.id(), again.progress(), stream("real"));
+        StoreCalls.appendUpload(storage, again.id(), again.progress(), stream("real"));
         Digest real = Digest.compute(DigestAlgorithm.SHA256, bytes("real!"));
         uploads.complete(uploads.find("team/app", again.id()), real, stream("!"));
         assertArrayEquals(bytes("real!"), storage.readBlob(real, 0, 5).readAllBytes());

@@ -10,7 +10,7 @@ import dev.berth.registry.http.RegistryException;
 import dev.berth.registry.http.RouteHandler;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.NotFoundException;
-import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.BlobStore;
 import dev.berth.registry.storage.StoredBlob;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +24,11 @@ public final class BlobHandler implements RouteHandler {
     /** How long a redirect's presigned URL stays valid (registry:2 uses 20 minutes too). */
     static final Duration REDIRECT_TTL = Duration.ofMinutes(20);
 
-    private final Storage storage;
+    private final BlobStore storage;
     private final RepositoryBlobs blobs;
     private final boolean deleteEnabled;
 
-    public BlobHandler(Storage storage, RepositoryBlobs blobs, boolean deleteEnabled) {
+    public BlobHandler(BlobStore storage, RepositoryBlobs blobs, boolean deleteEnabled) {
         this.storage = storage;
         this.blobs = blobs;
         this.deleteEnabled = deleteEnabled;

@@ -1,5 +1,6 @@
 package dev.berth.registry.storage.s3;
 
+import dev.berth.registry.storage.StoreCalls;
 import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,7 +77,7 @@ class S3OutageTest {
                     () -> storage.read("repositories/x/link"));
             assertFalse(read.getMessage().isBlank());
             assertThrows(StorageUnavailableException.class, () -> storage.write("repositories/x/link", new byte[] {1}));
-            assertThrows(StorageUnavailableException.class, () -> storage.createUpload(java.util.UUID.randomUUID()
+            assertThrows(StorageUnavailableException.class, () -> StoreCalls.createUpload(storage, java.util.UUID.randomUUID()
                     .toString()));
 
             throttling.set(false);

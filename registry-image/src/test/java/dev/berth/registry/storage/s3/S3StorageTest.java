@@ -1,5 +1,6 @@
 package dev.berth.registry.storage.s3;
 
+import dev.berth.registry.storage.StoreCalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,7 +12,10 @@ import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StorageContract;
+import dev.berth.registry.storage.BlobStoreContract;
+import dev.berth.registry.storage.MetadataStoreContract;
+import dev.berth.registry.storage.StorageFixture;
+import dev.berth.registry.storage.UploadStoreContract;
 import dev.berth.registry.storage.StoredBlob;
 import dev.berth.registry.upload.StaleUploads;
 import dev.berth.registry.upload.UploadRecord;
@@ -28,6 +32,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -39,7 +44,7 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 
 /** The storage contract, and what is particular to S3, against S3Proxy on 127.0.0.1 (races: S3UploadRacesTest). */
-class S3StorageTest extends StorageContract {
+class S3StorageTest extends StorageFixture {
 
     private static final long PART = 5L * 1024 * 1024;
     private static S3ProxyFixture s3;
@@ -59,6 +64,30 @@ class S3StorageTest extends StorageContract {
     protected Storage newStorage() {
         root = S3ProxyFixture.uniqueRoot();
         return new S3Storage(recordingClient(), null, bucket, "/" + root + "/", PART, false, "STANDARD");
+    }
+
+    @Nested
+    class MetadataContract extends MetadataStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return S3StorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
+    class BlobContract extends BlobStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return S3StorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
+    class UploadContract extends UploadStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return S3StorageTest.this.newStorage();
+        }
     }
 
     /** A client that notes each operation and the size of each upload body. */
@@ -90,7 +119,7 @@ class S3StorageTest extends StorageContract {
     void committingMovesNoBlobData() throws Exception {
         byte[] content = random((int) (3 * PART + 12345), 7);
         String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
+        StoreCalls.createUpload(storage, id);
         append(id, 0, new ByteArrayInputStream(content));
         operations.clear();
         uploadedBytes.clear();
@@ -117,7 +146,7 @@ class S3StorageTest extends StorageContract {
     @Test
     void deletedUploadsLeaveNoMultipartUploadOrData() throws Exception {
         String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
+        StoreCalls.createUpload(storage, id);
         append(id, 0, new ByteArrayInputStream(random((int) (PART + 10), 9)));
         assertEquals(1, s3.admin().listMultipartUploads(b -> b.bucket(bucket).prefix(root + "/")).uploads().size());
         storage.deleteUpload(id);
@@ -129,7 +158,7 @@ class S3StorageTest extends StorageContract {
     void committedUploadsLeaveOnlyTheBlobData() throws Exception {
         byte[] content = random((int) (2 * PART + 3), 10);
         String id = UUID.randomUUID().toString();
-        storage.createUpload(id);
+        StoreCalls.createUpload(storage, id);
         append(id, 0, new ByteArrayInputStream(content, 0, 1000));
         append(id, 1000, new ByteArrayInputStream(content, 1000, content.length - 1000));
         storage.commitUpload(id, Digest.compute(DigestAlgorithm.SHA256, content), storage.uploadProgress(id));

@@ -1,5 +1,6 @@
 package dev.berth.registry.storage.s3;
 
+import dev.berth.registry.storage.StoreCalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -125,7 +126,7 @@ class S3UploadRacesTest {
                 if (!raced && pos >= PART) {
                     raced = true;
                     try {
-                        b.appendUpload(id, afterFirst, new ByteArrayInputStream(bytesB));
+                        StoreCalls.appendUpload(b, id, afterFirst, new ByteArrayInputStream(bytesB));
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -133,7 +134,7 @@ class S3UploadRacesTest {
                 return super.read(buffer, offset, length);
             }
         };
-        assertThrows(UploadChangedException.class, () -> a.appendUpload(id, afterFirst, racing));
+        assertThrows(UploadChangedException.class, () -> StoreCalls.appendUpload(a, id, afterFirst, racing));
 
         byte[] whole = concat(first, bytesB);
         Digest digestB = sha256(whole);
@@ -147,11 +148,11 @@ class S3UploadRacesTest {
     void aChunkWhoseTailAnotherChunkReplacedIsRefusedWithA4xx() throws Exception {
         String id = started();
         UploadProgress at = appended(id, random((int) PART + 1000, 1));
-        hookA.before(getOf("/tail-"), () -> b.appendUpload(id, at, new ByteArrayInputStream(random(1000, 2))));
+        hookA.before(getOf("/tail-"), () -> StoreCalls.appendUpload(b, id, at, new ByteArrayInputStream(random(1000, 2))));
         assertThrows(UploadChangedException.class,
-                () -> a.appendUpload(id, at, new ByteArrayInputStream(random(1000, 3))));
+                () -> StoreCalls.appendUpload(a, id, at, new ByteArrayInputStream(random(1000, 3))));
         assertTrue(hookA.fired());
-        assertEquals(PART + 2000, b.uploadSize(id), "b's chunk stands");
+        assertEquals(PART + 2000, StoreCalls.uploadSize(b, id), "b's chunk stands");
     }
 
     // ---- chunks racing the commit ----
@@ -176,7 +177,7 @@ class S3UploadRacesTest {
         UploadProgress committed = appended(id, content);
         hookA.before(putOf("/s3state"), () -> b.commitUpload(id, digest, committed));
         assertThrows(NotFoundException.class,
-                () -> a.appendUpload(id, committed, new ByteArrayInputStream(random(1000, 52))));
+                () -> StoreCalls.appendUpload(a, id, committed, new ByteArrayInputStream(random(1000, 52))));
         assertTrue(hookA.fired());
         assertArrayEquals(content, a.readBlob(digest, 0, content.length).readAllBytes());
         assertThrows(NotFoundException.class, () -> a.uploadProgress(id), "the upload stays ended");
@@ -196,7 +197,7 @@ class S3UploadRacesTest {
         byte[] content = random((int) PART + 1000, 13);
         Digest digest = sha256(content);
         hookA.before(putOf("/blobdata/"), () -> {
-            UploadProgress full = b.appendUpload(id, empty, new ByteArrayInputStream(content));
+            UploadProgress full = StoreCalls.appendUpload(b, id, empty, new ByteArrayInputStream(content));
             b.commitUpload(id, digest, full);
         });
         assertThrows(NotFoundException.class, () -> a.commitUpload(id, sha256(new byte[0]), empty));
@@ -211,7 +212,7 @@ class S3UploadRacesTest {
         byte[] content = random((int) PART + 1000, 4);
         UploadProgress at = appended(id, content);
         hookA.before(CompleteMultipartUploadRequest.class::isInstance,
-                () -> b.appendUpload(id, at, new ByteArrayInputStream(random(1000, 5))));
+                () -> StoreCalls.appendUpload(b, id, at, new ByteArrayInputStream(random(1000, 5))));
         assertThrows(UploadChangedException.class, () -> a.commitUpload(id, sha256(content), at));
         assertTrue(a.findBlob(sha256(content)).isEmpty());
     }
@@ -280,7 +281,7 @@ class S3UploadRacesTest {
         UploadProgress at = appended(id, random((int) PART + 10, 54));
         hookA.before(putOf("/s3state"), () -> b.deleteUpload(id));
         assertThrows(NotFoundException.class,
-                () -> a.appendUpload(id, at, new ByteArrayInputStream(random((int) PART, 55))));
+                () -> StoreCalls.appendUpload(a, id, at, new ByteArrayInputStream(random((int) PART, 55))));
         assertThrows(NotFoundException.class, () -> a.uploadProgress(id));
         assertEquals(List.of(), keys("uploads/" + id));
         assertEquals(List.of(), keys("blobdata/" + id));
@@ -292,7 +293,7 @@ class S3UploadRacesTest {
         String id = started();
         UploadProgress at = appended(id, random(1000, 1));
         hookA.before(getOf("/tail-"), () -> b.deleteUpload(id));
-        assertThrows(NotFoundException.class, () -> a.appendUpload(id, at, new ByteArrayInputStream(random(1000, 3))));
+        assertThrows(NotFoundException.class, () -> StoreCalls.appendUpload(a, id, at, new ByteArrayInputStream(random(1000, 3))));
         assertEquals(List.of(), keys("blobdata/" + id));
     }
 
@@ -337,8 +338,8 @@ class S3UploadRacesTest {
                 return n;
             }
         };
-        assertThrows(IOException.class, () -> a.appendUpload(id, a.uploadProgress(id), failing));
-        assertEquals(0, a.uploadSize(id));
+        assertThrows(IOException.class, () -> StoreCalls.appendUpload(a, id, a.uploadProgress(id), failing));
+        assertEquals(0, StoreCalls.uploadSize(a, id));
         assertEquals(0, multipartUploads(), "no state names it: nothing else would ever abort it");
         assertEquals(List.of(), keys("blobdata/" + id));
     }
@@ -351,7 +352,7 @@ class S3UploadRacesTest {
             b.deleteUpload(id);
             throw SdkClientException.create("S3 did not answer the state write");
         });
-        assertThrows(IOException.class, () -> a.appendUpload(id, a.uploadProgress(id),
+        assertThrows(IOException.class, () -> StoreCalls.appendUpload(a, id, a.uploadProgress(id),
                 new ByteArrayInputStream(random((int) PART + 1000, 9))));
         assertEquals(0, multipartUploads());
         assertEquals(List.of(), keys("blobdata/" + id));
@@ -361,21 +362,21 @@ class S3UploadRacesTest {
     void anUploadIdIsNeverCreatedTwice() throws Exception {
         String id = started();
         appended(id, new byte[4]);
-        assertThrows(IOException.class, () -> b.createUpload(id));
-        assertEquals(4, a.uploadSize(id));
+        assertThrows(IOException.class, () -> StoreCalls.createUpload(b, id));
+        assertEquals(4, StoreCalls.uploadSize(a, id));
     }
 
     // ---- helpers ----
 
     private String started() throws IOException {
         String id = UUID.randomUUID().toString();
-        a.createUpload(id);
+        StoreCalls.createUpload(a, id);
         return id;
     }
 
     /** Appends {@code content} through a where the upload stands. */
     private UploadProgress appended(String id, byte[] content) throws IOException {
-        return a.appendUpload(id, a.uploadProgress(id), new ByteArrayInputStream(content));
+        return StoreCalls.appendUpload(a, id, a.uploadProgress(id), new ByteArrayInputStream(content));
     }
 
     private static Predicate<SdkRequest> putOf(String keyPart) {
