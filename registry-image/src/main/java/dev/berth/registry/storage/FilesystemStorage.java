@@ -3,32 +3,23 @@ package dev.berth.registry.storage;
 import dev.berth.registry.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * Storage in a local folder. Every change becomes visible by an atomic rename, so a process
@@ -42,8 +33,6 @@ import java.util.stream.Stream;
  */
 public final class FilesystemStorage implements Storage {
 
-    /** Temporary files (see writeAtomically) start so; listings skip them, the leftover sweep removes old ones. */
-    static final String TEMP_PREFIX = ".tmp-";
     /** Per upload being written; with the hash buffers, what an upload in flight holds (see README, limits). */
     static final int COPY_BUFFER = 256 * 1024;
 
@@ -76,7 +65,7 @@ public final class FilesystemStorage implements Storage {
         Path target = resolve(path);
         writing(() -> {
             Files.createDirectories(target.getParent());
-            writeAtomically(target, content);
+            AtomicFiles.writeAtomically(target, content);
             return null;
         });
     }
@@ -88,7 +77,7 @@ public final class FilesystemStorage implements Storage {
 
     @Override
     public void deleteDirectory(String directory) throws IOException {
-        deleteTree(resolve(directory));
+        AtomicFiles.deleteTree(resolve(directory));
     }
 
     @Override
@@ -98,7 +87,7 @@ public final class FilesystemStorage implements Storage {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (!name.startsWith(TEMP_PREFIX)) {
+                if (!name.startsWith(AtomicFiles.TEMP_PREFIX)) {
                     names.add(name);
                 }
             }
@@ -140,7 +129,7 @@ public final class FilesystemStorage implements Storage {
         }
         writing(() -> {
             Files.createDirectories(target.getParent());
-            writeAtomically(target, content);
+            AtomicFiles.writeAtomically(target, content);
             return null;
         });
     }
@@ -160,7 +149,7 @@ public final class FilesystemStorage implements Storage {
     // ---- uploads ----
 
     /** Beside an upload's data: the caller's description of it, and the hash state of its bytes. */
-    private static final String INFO = "info";
+    static final String INFO = "info";
     private static final String HASH_STATE = "hashstate";
 
     @Override
@@ -180,7 +169,7 @@ public final class FilesystemStorage implements Storage {
                 return null;
             });
         } catch (IOException e) {
-            deleteQuietly(data.getParent(), e); // an upload without its description is of no use
+            AtomicFiles.deleteQuietly(data.getParent(), e); // an upload without its description is of no use
             throw e;
         }
         return progress(0);
@@ -342,71 +331,7 @@ public final class FilesystemStorage implements Storage {
 
     @Override
     public void deleteUpload(String uploadId) throws IOException {
-        deleteTree(uploadData(uploadId).getParent());
-    }
-
-    // ---- crash leftovers ----
-
-    @Override
-    public int removeCrashLeftovers(Duration olderThan) throws IOException {
-        FileTime cutoff = FileTime.from(Instant.now().minus(olderThan));
-        int removed = removeOldTemporaryFiles(cutoff);
-        try (DirectoryStream<Path> uploads = Files.newDirectoryStream(root.resolve(StoragePaths.UPLOADS))) {
-            for (Path upload : uploads) {
-                if (isIncompleteUpload(upload) && lastChange(upload).compareTo(cutoff) < 0) {
-                    deleteTree(upload);
-                    removed++;
-                }
-            }
-        } catch (NoSuchFileException e) {
-            // no uploads yet
-        }
-        return removed;
-    }
-
-    /** The atomic writes' temporary files anywhere below the root: a live one exists for milliseconds. */
-    private int removeOldTemporaryFiles(FileTime cutoff) throws IOException {
-        int[] removed = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                if (file.getFileName().toString().startsWith(TEMP_PREFIX)
-                        && attrs.lastModifiedTime().compareTo(cutoff) < 0 && Files.deleteIfExists(file)) {
-                    removed[0]++;
-                }
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFileFailed(Path file, IOException e) {
-                return FileVisitResult.CONTINUE; // removed meanwhile (a commit, a cancel)
-            }
-        });
-        return removed[0];
-    }
-
-    /**
-     * An upload folder without its data or its description: a creation or a removal stopped half
-     * way. No request can use it (upload() answers not found); one being created right now is
-     * recent, which the caller's age check covers.
-     */
-    private static boolean isIncompleteUpload(Path upload) {
-        return Files.isDirectory(upload)
-                && (Files.notExists(upload.resolve("data")) || Files.notExists(upload.resolve(INFO)));
-    }
-
-    /** The latest modification of the folder or anything in it. */
-    private static FileTime lastChange(Path folder) throws IOException {
-        FileTime latest = Files.getLastModifiedTime(folder);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
-            for (Path entry : entries) {
-                FileTime modified = Files.getLastModifiedTime(entry);
-                if (modified.compareTo(latest) > 0) {
-                    latest = modified;
-                }
-            }
-        }
-        return latest;
+        AtomicFiles.deleteTree(uploadData(uploadId).getParent());
     }
 
     // ---- paths ----
@@ -427,7 +352,7 @@ public final class FilesystemStorage implements Storage {
      */
     private void writeIntoUpload(String uploadId, String name, byte[] content) throws IOException {
         try {
-            writeAtomically(resolve(uploadFile(uploadId, name)), content);
+            AtomicFiles.writeAtomically(resolve(uploadFile(uploadId, name)), content);
         } catch (NoSuchFileException e) {
             throw new NotFoundException("upload " + uploadId);
         }
@@ -455,21 +380,6 @@ public final class FilesystemStorage implements Storage {
         return resolved;
     }
 
-    /**
-     * Writes a temporary file beside {@code target} (whose folder must exist), then renames it
-     * over it. A failed write (a full disk) removes its part at once.
-     */
-    private static void writeAtomically(Path target, byte[] content) throws IOException {
-        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
-        try {
-            Files.write(temp, content);
-        } catch (IOException e) {
-            deleteQuietly(temp, e);
-            throw e;
-        }
-        moveIntoPlace(temp, target);
-    }
-
     @FunctionalInterface
     private interface Write<T> {
         T run() throws IOException;
@@ -488,44 +398,12 @@ public final class FilesystemStorage implements Storage {
     }
 
     @Override
+    public int removeCrashLeftovers(Duration olderThan) throws IOException {
+        return new CrashLeftovers(root).remove(olderThan);
+    }
+
+    @Override
     public Optional<String> writeProblem() {
         return health.problem();
-    }
-
-    /** Removes a file or folder a failed write leaves; a failure to do so is noted on the write's. */
-    private static void deleteQuietly(Path path, Exception failure) {
-        try {
-            deleteTree(path);
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
-    }
-
-    private static void moveIntoPlace(Path temp, Path target) throws IOException {
-        try {
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.deleteIfExists(temp);
-            throw e;
-        }
-    }
-
-    private static void deleteTree(Path top) throws IOException {
-        if (!Files.exists(top)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(top)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } catch (NoSuchFileException e) {
-            // removed concurrently
-        }
     }
 }

@@ -77,7 +77,7 @@ final class WriteHealth {
         if (probeFailed && now - lastFailedProbe < PROBE_INTERVAL_NANOS) {
             return false;
         }
-        Path probe = folder.resolve(FilesystemStorage.TEMP_PREFIX + "write-probe-" + ProcessHandle.current().pid());
+        Path probe = folder.resolve(AtomicFiles.TEMP_PREFIX + "write-probe-" + ProcessHandle.current().pid());
         try {
             Files.write(probe, PROBE);
             failedSinceLastWrite = false;
