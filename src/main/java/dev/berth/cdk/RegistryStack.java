@@ -3,6 +3,7 @@ package dev.berth.cdk;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
 import dev.berth.cdk.network.RegistryNetwork;
@@ -11,6 +12,7 @@ import dev.berth.cdk.service.RegistryService;
 import dev.berth.cdk.service.RegistryTask;
 import dev.berth.cdk.storage.AccessLogBucket;
 import dev.berth.cdk.storage.ImageBucket;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -59,11 +61,20 @@ public class RegistryStack extends Stack {
                         .build())
                 : null;
 
+        RegistryAccess access = new RegistryAccess(this, "Access", RegistryAccess.Props.builder()
+                .settings(settings.access())
+                .domainName(settings.domainName())
+                .build());
+        for (int i = 0; i < settings.access().warnings().size(); i++) {
+            Annotations.of(access).addWarningV2("berth:access-" + i, settings.access().warnings().get(i));
+        }
+
         // One scope for the task, the service and the load balancer: their resources' paths
         // (Registry/TaskRole, Registry/LoadBalancer, ...) give the logical ids of deployed stacks.
         Construct registry = new Construct(this, "Registry");
         RegistryTask task = new RegistryTask(registry, RegistryTask.Props.builder()
                 .bucket(images.bucket())
+                .access(access)
                 .imageDirectory(imageDirectory.toString())
                 .platform(hosts.imagePlatform())
                 .logRetention(retention)
@@ -87,7 +98,7 @@ public class RegistryStack extends Stack {
         if (domain != null) {
             domain.aliasTo(loadBalancer.loadBalancer());
         }
-        createOutputs(settings, images);
+        createOutputs(settings, images, access);
     }
 
     public RegistryLoadBalancer loadBalancer() {
@@ -106,7 +117,7 @@ public class RegistryStack extends Stack {
         }
     }
 
-    private void createOutputs(Settings settings, ImageBucket images) {
+    private void createOutputs(Settings settings, ImageBucket images, RegistryAccess access) {
         String dnsName = loadBalancer.loadBalancer().getLoadBalancerDnsName();
         String host = settings.hasDomain() ? settings.domainName() : dnsName;
         String scheme = loadBalancer.https() ? "https://" : "http://";
@@ -124,11 +135,19 @@ public class RegistryStack extends Stack {
                 .description("The S3 bucket holding every image (retained if the stack is deleted)")
                 .value(images.bucket().getBucketName())
                 .build();
-        CfnOutput.Builder.create(this, "DockerLoginHint")
-                .description(loadBalancer.https()
-                        ? "How clients log in"
-                        : "How clients log in; plain HTTP also needs the host in Docker's insecure-registries")
-                .value("docker login " + host)
+        String admin = settings.access().firstAdmin().name();
+        String secretArn = access.password(admin).getSecretArn();
+        CfnOutput.Builder.create(this, "AdminPasswordSecretArn")
+                .description("The Secrets Manager secret holding the password of registry user " + admin)
+                .value(secretArn)
+                .build();
+        CfnOutput.Builder.create(this, "DockerLogin")
+                .description("Log in as " + admin + " (needs the AWS CLI with secretsmanager:GetSecretValue on "
+                        + "the secret)" + (loadBalancer.https() ? ""
+                                : "; plain HTTP also needs the host in Docker's insecure-registries"))
+                .value("aws secretsmanager get-secret-value --region " + getRegion() + " --secret-id " + secretArn
+                        + " --query SecretString --output text | docker login --username " + admin
+                        + " --password-stdin " + host)
                 .build();
     }
 }

@@ -15,7 +15,8 @@ import software.constructs.Node;
  * Every knob of the stack, read from CDK context: defaults live in cdk.json, overrides come
  * from {@code -c key=value}. Values from cdk.json arrive typed (numbers, lists); values from
  * {@code -c} arrive as strings, so each reader accepts both. A bad value fails synth with a
- * message naming the key and what it may be.
+ * message naming the key and what it may be. The users and their access rules are read by
+ * {@link AccessSettings}.
  */
 public record Settings(
         String region,
@@ -30,7 +31,8 @@ public record Settings(
         NatMode natMode,
         String existingBucketName,
         int logRetentionDays,
-        List<String> allowedClientCidrs) {
+        List<String> allowedClientCidrs,
+        AccessSettings access) {
 
     /** How hosts reach the internet (ECR, Secrets Manager, CloudWatch). */
     public enum NatMode {
@@ -64,7 +66,8 @@ public record Settings(
     /** The context keys this app reads; cdk.json holds a default for each. */
     public static final List<String> KEYS = List.of("region", "domainName", "hostedZoneId", "hostedZoneName",
             "certificateArn", "instanceType", "minHosts", "maxHosts", "desiredTasks", "natMode",
-            "existingBucketName", "logRetentionDays", "allowedClientCidrs");
+            "existingBucketName", "logRetentionDays", "allowedClientCidrs", "users", "accessRules",
+            "anonymousPull");
 
     /**
      * Context keys spelled like ours (CDK's own keys carry ':', '/', '@' or '-'): one that is not
@@ -128,7 +131,8 @@ public record Settings(
                 r.natMode(),
                 r.optional("existingBucketName", BUCKET, "an S3 bucket name (3-63 of a-z 0-9 . -), or empty"),
                 r.logRetention(),
-                r.cidrs("allowedClientCidrs"));
+                r.cidrs("allowedClientCidrs"),
+                AccessSettings.from(context));
         s.checkCombinations();
         return s;
     }
@@ -178,9 +182,11 @@ public record Settings(
         }
     }
 
+    /** @param key the setting, or a part of one such as {@code users[1].name} */
     static IllegalArgumentException invalid(String key, String value, String allowed) {
+        String setting = key.split("[\\[.]")[0];
         return new IllegalArgumentException("Invalid setting '" + key + "' = \"" + value + "\": allowed: " + allowed
-                + ". Set it in cdk.json \"context\" or with -c " + key + "=...");
+                + ". Set it in cdk.json \"context\" or with -c " + setting + "=...");
     }
 
     /** Reads one key at a time, so each error names its key. */

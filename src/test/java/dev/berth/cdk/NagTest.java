@@ -27,7 +27,7 @@ import software.amazon.awscdk.services.s3.Bucket;
 class NagTest {
 
     static Stream<String> scenarios() {
-        return Stream.of("defaults", "privateArmImported", "domainWithZone", "domainWithCertificate");
+        return Stream.of("defaults", "privateArmImported", "domainWithZone", "domainWithCertificate", "teams");
     }
 
     static Synth scenario(String name) {
@@ -36,6 +36,7 @@ class NagTest {
             case "privateArmImported" -> Scenarios.privateArmImported();
             case "domainWithZone" -> Scenarios.domainWithZone();
             case "domainWithCertificate" -> Scenarios.domainWithCertificate();
+            case "teams" -> Scenarios.teams();
             default -> throw new IllegalArgumentException(name);
         };
     }

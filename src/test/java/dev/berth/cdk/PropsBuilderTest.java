@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
 import dev.berth.cdk.network.RegistryNetwork;
@@ -31,6 +32,12 @@ class PropsBuilderTest {
         assertMissing("RegistryTask.Props", "bucket", () -> RegistryTask.Props.builder().build());
         assertMissing("RegistryService.Props", "cluster", () -> RegistryService.Props.builder().build());
         assertMissing("RegistryLoadBalancer.Props", "vpc", () -> RegistryLoadBalancer.Props.builder().build());
+    }
+
+    @Test
+    void accessNeedsItsSettingsAndDefaultsToNoDomain() {
+        assertMissing("RegistryAccess.Props", "settings", () -> RegistryAccess.Props.builder().build());
+        assertEquals("", RegistryAccess.Props.builder().settings(AccessSettings.DEFAULT).build().domainName());
     }
 
     @Test

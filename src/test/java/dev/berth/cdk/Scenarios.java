@@ -50,4 +50,23 @@ public final class Scenarios {
     }
 
     public static final String CLIENT_CIDR = "203.0.113.0/24";
+
+    public static final String TEAM_USERS = "[{\"name\": \"admin\", \"admin\": true},"
+            + " {\"name\": \"ci\", \"groups\": [\"builders\"]},"
+            + " {\"name\": \"alice\", \"groups\": [\"team-a\", \"builders\"]}]";
+    public static final String TEAM_RULES = "["
+            + "{\"repositories\": \"team-a/**\", \"actions\": [\"pull\", \"push\"], \"groups\": [\"team-a\"]},"
+            + " {\"repositories\": [\"ci/*\", \"tools/**\"], \"actions\": [\"pull\", \"push\", \"delete\"],"
+            + " \"users\": [\"ci\"]},"
+            + " {\"repositories\": \"audit/**\", \"actions\": [\"pull\"], \"groups\": [\"auditors\"]},"
+            + " {\"repositories\": \"**\", \"actions\": [\"pull\"], \"authenticated\": true}]";
+    public static final String TEAM_ANONYMOUS = "public/**,docs/*";
+
+    /**
+     * cdk.json's defaults but for who may do what: three users in groups, rules for them (one
+     * naming a group no user is in), and anonymous pulls. Nothing else differs from {@link #defaults()}.
+     */
+    public static Synth teams() {
+        return Synth.with(Map.of("users", TEAM_USERS, "accessRules", TEAM_RULES, "anonymousPull", TEAM_ANONYMOUS));
+    }
 }

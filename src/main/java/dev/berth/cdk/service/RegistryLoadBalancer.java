@@ -131,16 +131,10 @@ public final class RegistryLoadBalancer {
                 securityGroup.addIngressRule(Peer.ipv4(cidr), Port.tcp(port), "registry clients");
             }
         }
-        if (props.allowedClientCidrs().contains("0.0.0.0/0")) {
-            Annotations.of(scope).addWarningV2("berth:open-registry",
-                    "OPEN TO THE INTERNET WITHOUT AUTHENTICATION: allowedClientCidrs admits 0.0.0.0/0 and the "
-                            + "stack does not provision registry users yet, so anyone can pull, push and delete "
-                            + "images. Set allowedClientCidrs to your networks (-c allowedClientCidrs=203.0.113.0/24).");
-        }
         NagSuppressions.addResourceSuppressions(securityGroup, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-EC23")
-                .reason("A registry serves clients from anywhere by default; narrow it with the "
-                        + "allowedClientCidrs setting.")
+                .reason("A registry serves clients from anywhere by default, each of them authenticated by the "
+                        + "registry (users from the stack's settings); narrow it with the allowedClientCidrs setting.")
                 .build()));
         ApplicationLoadBalancer alb = ApplicationLoadBalancer.Builder.create(scope, "LoadBalancer")
                 .vpc(props.vpc())
@@ -170,9 +164,9 @@ public final class RegistryLoadBalancer {
                 .open(false);
         if (!https) {
             Annotations.of(scope).addWarningV2("berth:no-tls",
-                    "NO DOMAIN CONFIGURED: the registry is served over plain HTTP. Image pushes, pulls "
-                            + "and (later) passwords cross the internet unencrypted, and Docker clients need "
-                            + "it listed in insecure-registries. Set domainName with hostedZoneId+"
+                    "NO DOMAIN CONFIGURED: the registry is served over plain HTTP. Passwords (docker login "
+                            + "sends them), tokens, pushes and pulls cross the network unencrypted, and Docker "
+                            + "clients need it listed in insecure-registries. Set domainName with hostedZoneId+"
                             + "hostedZoneName or certificateArn for HTTPS.");
             loadBalancer.addListener("Http", http.defaultTargetGroups(List.of(registry)).build());
             return;

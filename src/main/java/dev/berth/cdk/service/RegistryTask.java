@@ -5,6 +5,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 import dev.berth.cdk.Required;
+import dev.berth.cdk.access.RegistryAccess;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -49,15 +50,18 @@ public final class RegistryTask {
      * Made with {@link #builder()}.
      *
      * @param bucket         the image bucket; required
+     * @param access         the users, rules and token key the registry reads; required
      * @param imageDirectory the Docker build context of the registry image; required
      * @param platform       the hosts' CPU; default linux/amd64
      * @param logRetention   how long container logs are kept; default one month
      */
-    public record Props(IBucket bucket, String imageDirectory, Platform platform, RetentionDays logRetention) {
+    public record Props(IBucket bucket, RegistryAccess access, String imageDirectory, Platform platform,
+            RetentionDays logRetention) {
         private static final String NAME = "RegistryTask.Props";
 
         public Props {
             Required.prop(bucket, NAME, "bucket");
+            Required.prop(access, NAME, "access");
             Required.prop(imageDirectory, NAME, "imageDirectory");
             platform = platform != null ? platform : Platform.LINUX_AMD64;
             logRetention = logRetention != null ? logRetention : RetentionDays.ONE_MONTH;
@@ -69,17 +73,19 @@ public final class RegistryTask {
 
         public static final class Builder {
             private IBucket bucket;
+            private RegistryAccess access;
             private String imageDirectory;
             private Platform platform;
             private RetentionDays logRetention;
 
             public Builder bucket(IBucket bucket) { this.bucket = bucket; return this; }
+            public Builder access(RegistryAccess access) { this.access = access; return this; }
             public Builder imageDirectory(String imageDirectory) { this.imageDirectory = imageDirectory; return this; }
             public Builder platform(Platform platform) { this.platform = platform; return this; }
             public Builder logRetention(RetentionDays logRetention) { this.logRetention = logRetention; return this; }
 
             public Props build() {
-                return new Props(bucket, imageDirectory, platform, logRetention);
+                return new Props(bucket, access, imageDirectory, platform, logRetention);
             }
         }
     }
@@ -108,7 +114,7 @@ public final class RegistryTask {
     /** @param scope the {@code Registry} scope the resources are made in */
     public RegistryTask(Construct scope, Props props) {
         this.scope = scope;
-        Role taskRole = createTaskRole(props.bucket());
+        Role taskRole = createTaskRole(props.bucket(), props.access());
         Secret httpSecret = createHttpSecret();
         this.taskDefinition = createTaskDefinition(props, taskRole, httpSecret);
     }
@@ -119,10 +125,11 @@ public final class RegistryTask {
 
     /**
      * Exactly the S3 actions the registry's storage driver calls, written out rather than
-     * {@code bucket.grantReadWrite} (which adds wildcard actions). Credentials reach the
-     * container through the task role; there are no access keys anywhere.
+     * {@code bucket.grantReadWrite} (which adds wildcard actions), and reading its users and
+     * rules. Credentials reach the container through the task role; there are no access keys
+     * anywhere. Inline policies, so no separate policy resource is attached later.
      */
-    private Role createTaskRole(IBucket bucket) {
+    private Role createTaskRole(IBucket bucket, RegistryAccess access) {
         PolicyDocument bucketAccess = PolicyDocument.Builder.create()
                 .statements(List.of(
                         PolicyStatement.Builder.create()
@@ -140,9 +147,10 @@ public final class RegistryTask {
                 .build();
         SortedMap<String, PolicyDocument> inline = new TreeMap<>();
         inline.put("RegistryStorage", bucketAccess);
+        inline.put("RegistryUsers", access.taskPolicy());
         Role role = Role.Builder.create(scope, "TaskRole")
                 .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
-                .description("Berth registry task: read and write its image bucket, nothing else")
+                .description("Berth registry task: read and write its image bucket, read its users, nothing else")
                 .inlinePolicies(inline)
                 .build();
         NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
@@ -187,8 +195,9 @@ public final class RegistryTask {
                 .cpu(512)
                 .memoryReservationMiB(512)
                 .memoryLimitMiB(1024)
-                .environment(registryEnvironment(props.bucket().getBucketName(), Stack.of(scope).getRegion()))
-                .secrets(registrySecrets(httpSecret))
+                .environment(registryEnvironment(props.bucket().getBucketName(), Stack.of(scope).getRegion(),
+                        props.access().environment()))
+                .secrets(registrySecrets(httpSecret, props.access().signingKey()))
                 // SIGKILL only after the registry had its drain time (ECS allows 120 s at most).
                 .stopTimeout(Duration.seconds(DRAIN_TIMEOUT.toSeconds() + 10))
                 .portMappings(List.of(PortMapping.builder()
@@ -204,8 +213,12 @@ public final class RegistryTask {
         NagSuppressions.addResourceSuppressions(definition, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-ECS2")
                 .reason("The REGISTRY_* environment holds only non-secret settings (address, storage driver, "
-                        + "bucket, region, log level); secrets are passed as ECS secrets from Secrets Manager.")
+                        + "bucket, region, log level, the name of the users' parameter, token service and realm); "
+                        + "secrets are passed as ECS secrets from Secrets Manager.")
                 .build()));
+        // The registry reads its users at start; the parameter's name (in the environment) never
+        // changes, so this dependency is fixed too, whatever the users.
+        definition.getNode().addDependency(props.access().parameter());
         // The execution role (image pull, logs, secret read) is written by CDK.
         NagSuppressions.addResourceSuppressions(definition, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
@@ -232,8 +245,9 @@ public final class RegistryTask {
      * iteration order. Values are plain strings or Refs, so a test can start the registry jar
      * with exactly this environment read from the template.
      */
-    public static SortedMap<String, String> registryEnvironment(String bucketName, String region) {
-        SortedMap<String, String> env = new TreeMap<>();
+    public static SortedMap<String, String> registryEnvironment(String bucketName, String region,
+            SortedMap<String, String> auth) {
+        SortedMap<String, String> env = new TreeMap<>(auth);
         env.put("REGISTRY_HTTP_ADDR", ":" + CONTAINER_PORT);
         env.put("REGISTRY_HTTP_DRAINTIMEOUT", DRAIN_TIMEOUT.toSeconds() + "s");
         // The hosts take traffic only from the load balancer's security group, so the last
@@ -250,10 +264,14 @@ public final class RegistryTask {
 
     /**
      * Settings that are secrets, as ECS secrets (injected at container start, never in the
-     * template). Auth comes later: add REGISTRY_AUTH_HTPASSWD_* here from its own secret.
+     * template). User passwords are not among them: the registry reads those itself, so they
+     * change without a restart.
      */
-    private static SortedMap<String, software.amazon.awscdk.services.ecs.Secret> registrySecrets(Secret httpSecret) {
+    private static SortedMap<String, software.amazon.awscdk.services.ecs.Secret> registrySecrets(Secret httpSecret,
+            Secret signingKey) {
         SortedMap<String, software.amazon.awscdk.services.ecs.Secret> secrets = new TreeMap<>();
+        secrets.put("REGISTRY_AUTH_BEARER_SIGNINGKEY",
+                software.amazon.awscdk.services.ecs.Secret.fromSecretsManager(signingKey));
         secrets.put("REGISTRY_HTTP_SECRET", software.amazon.awscdk.services.ecs.Secret.fromSecretsManager(httpSecret));
         return secrets;
     }

@@ -72,7 +72,9 @@ class DnsTest {
         assertEquals(Scenarios.ZONE_ID, record.get("HostedZoneId"));
         assertTrue(at(record, "AliasTarget", "DNSName").toString().contains(alb), record.toString());
         zone.hasOutput("RegistryUrl", Map.of("Value", "https://" + Scenarios.DOMAIN));
-        zone.hasOutput("DockerLoginHint", Map.of("Value", "docker login " + Scenarios.DOMAIN));
+        List<Object> login = list(list(at(zone.toJSON(), "Outputs", "DockerLogin", "Value", "Fn::Join")).get(1));
+        assertEquals(" --query SecretString --output text | docker login --username admin --password-stdin "
+                + Scenarios.DOMAIN, login.get(login.size() - 1));
     }
 
     @Test

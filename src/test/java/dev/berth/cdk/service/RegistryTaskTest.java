@@ -2,11 +2,9 @@ package dev.berth.cdk.service;
 
 import static dev.berth.cdk.Json.at;
 import static dev.berth.cdk.Json.list;
-import static dev.berth.cdk.Json.only;
 import static dev.berth.cdk.Json.onlyProps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -48,7 +46,8 @@ class RegistryTaskTest {
         String bucket = StorageIds.imageBucket(defaults);
         Map<String, Object> role = taskRole(defaults).getValue();
         List<Object> policies = list(at(role, "Properties", "Policies"));
-        assertEquals(1, policies.size());
+        assertEquals(List.of("RegistryStorage", "RegistryUsers"), policies.stream().map(p -> at(p, "PolicyName"))
+                .toList());
         List<Object> statements = list(at(policies.get(0), "PolicyDocument", "Statement"));
         assertEquals(2, statements.size());
         assertEquals(List.of("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"),
@@ -101,6 +100,8 @@ class RegistryTaskTest {
     @Test
     void containerGetsRegistrySettingsAsPlainEnvironment() {
         Map<String, Object> expected = new TreeMap<>();
+        expected.put("REGISTRY_AUTH_AWS_PARAMETER", "/berth/BerthRegistry/access");
+        expected.put("REGISTRY_AUTH_BEARER_SERVICE", "BerthRegistry");
         expected.put("REGISTRY_HTTP_ADDR", ":5000");
         expected.put("REGISTRY_HTTP_DRAINTIMEOUT", "110s");
         expected.put("REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "true");
@@ -117,14 +118,31 @@ class RegistryTaskTest {
     }
 
     @Test
-    void uploadStateSecretIsGeneratedAndPassedAsAnEcsSecret() {
-        Map.Entry<String, Object> secret = only(defaults, "AWS::SecretsManager::Secret");
-        assertNotNull(at(secret.getValue(), "Properties", "GenerateSecretString"));
-        assertEquals(null, at(secret.getValue(), "Properties", "SecretString"));
-        assertEquals(List.of(Map.of("Name", "REGISTRY_HTTP_SECRET", "ValueFrom", Map.of("Ref", secret.getKey()))),
+    void uploadStateSecretAndTokenKeyAreGeneratedAndPassedAsEcsSecrets() {
+        String httpSecret = secretDescribed(defaults,
+                "Berth registry: HMAC secret for upload state (REGISTRY_HTTP_SECRET)");
+        String signingKey = secretDescribed(defaults,
+                "Berth registry: HMAC key of its bearer tokens (REGISTRY_AUTH_BEARER_SIGNINGKEY)");
+        for (String id : List.of(httpSecret, signingKey)) {
+            Map<String, Object> secret = defaults.findResources("AWS::SecretsManager::Secret").get(id);
+            assertEquals(64, at(secret, "Properties", "GenerateSecretString", "PasswordLength"));
+            assertEquals(null, at(secret, "Properties", "SecretString"));
+        }
+        assertEquals(List.of(
+                Map.of("Name", "REGISTRY_AUTH_BEARER_SIGNINGKEY", "ValueFrom", Map.of("Ref", signingKey)),
+                Map.of("Name", "REGISTRY_HTTP_SECRET", "ValueFrom", Map.of("Ref", httpSecret))),
                 container(defaults).get("Secrets"));
-        assertFalse(renderedEnvironment(defaults).containsKey("REGISTRY_HTTP_SECRET"));
-        assertEquals(List.of("REGISTRY_HTTP_SECRET"), RenderedContainer.secretNames(defaults));
+        for (String name : RenderedContainer.secretNames(defaults)) {
+            assertFalse(renderedEnvironment(defaults).containsKey(name), name);
+        }
+    }
+
+    /** The logical id of the one secret with this description. */
+    static String secretDescribed(Template template, String description) {
+        Map<String, Map<String, Object>> found = template.findResources("AWS::SecretsManager::Secret",
+                Map.of("Properties", Match.objectLike(Map.of("Description", description))));
+        assertEquals(1, found.size(), description + ": " + found.keySet());
+        return found.keySet().iterator().next();
     }
 
     @Test

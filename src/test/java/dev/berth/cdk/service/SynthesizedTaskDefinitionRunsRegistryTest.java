@@ -47,7 +47,8 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
 
     private static final String BUCKET_KEY = "REGISTRY_STORAGE_S3_BUCKET";
     /** What ECS injects from Secrets Manager, with the test's stand-in values. */
-    private static final List<String> KNOWN_SECRETS = List.of("REGISTRY_HTTP_SECRET");
+    private static final List<String> KNOWN_SECRETS =
+            List.of("REGISTRY_AUTH_BEARER_SIGNINGKEY", "REGISTRY_HTTP_SECRET");
     private static final String REPOSITORY = "berth/drift-check";
     private static final String TAG = "1.0";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -160,9 +161,13 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
     /** What ECS injects from Secrets Manager at container start; random stand-ins here. */
     private static Map<String, String> secrets(List<String> names) {
         assertEquals(KNOWN_SECRETS, names, "ECS secrets of the container: give new ones a stand-in value here");
-        byte[] random = new byte[32];
-        new SecureRandom().nextBytes(random);
-        return Map.of("REGISTRY_HTTP_SECRET", HexFormat.of().formatHex(random));
+        Map<String, String> values = new TreeMap<>();
+        for (String name : names) {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            values.put(name, HexFormat.of().formatHex(random));
+        }
+        return values;
     }
 
     /** Settings that exist only because this runs on a developer machine instead of ECS. */
