@@ -28,7 +28,7 @@ final class ConfigKeys {
             "auth.htpasswd.realm", "auth.htpasswd.path", AccessSection.KEY,
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
-            "limits.passwordfailures", "limits.trustforwardedfor");
+            "limits.passwordfailures", "limits.trustforwardedfor", "limits.userfailures");
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(

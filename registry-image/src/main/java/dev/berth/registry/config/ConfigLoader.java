@@ -171,7 +171,8 @@ public final class ConfigLoader {
                 (int) atLeast(tree, "limits.connections", d.connections(), 16, 1_000_000),
                 (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024),
                 (int) positive(tree, "limits.passwordfailures", d.passwordFailures(), 1_000_000),
-                tree.bool("limits.trustforwardedfor", d.trustForwardedFor()));
+                tree.bool("limits.trustforwardedfor", d.trustForwardedFor()),
+                (int) positive(tree, "limits.userfailures", d.userFailures(), 1_000_000));
     }
 
     private static long positive(ConfigTree tree, String key, long otherwise, long max) {

@@ -44,7 +44,7 @@ public final class SettingsSummary {
                 + ", manifests " + limits.manifests() + ", referrerssize " + limits.referrersSize()
                 + ", headersize " + limits.headerSize() + ", connections " + limits.connections()
                 + ", passwordchecks " + limits.passwordChecks() + ", passwordfailures " + limits.passwordFailures()
-                + ", trustforwardedfor " + limits.trustForwardedFor());
+                + ", userfailures " + limits.userFailures() + ", trustforwardedfor " + limits.trustForwardedFor());
         return lines;
     }
 

@@ -21,7 +21,7 @@ record HtpasswdAuth(BasicAuthenticator authenticator, PasswordChecks checks) imp
         }
         RegistryConfig.Htpasswd htpasswd = config.htpasswd().get();
         PasswordChecks checks = new PasswordChecks(config.limits().passwordChecks(),
-                config.limits().passwordFailures(), clock);
+                config.limits().passwordFailures(), config.limits().userFailures(), clock);
         try {
             HtpasswdFile users = new HtpasswdFile(htpasswd.path(), clock);
             return Optional.of(new HtpasswdAuth(new BasicAuthenticator(htpasswd.realm(), users, checks, clock), checks));
