@@ -37,18 +37,6 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
         return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, source);
     }
 
-    /** Users and rules from AWS ({@code auth.aws}) instead of an htpasswd file. */
-    public RegistryConfig withAws(AwsUsers settings) {
-        return new RegistryConfig(http, storage, log, Optional.empty(), limits, Optional.empty(), Optional.of(settings),
-                source);
-    }
-
-    /** Read from {@code file} with {@code env}'s overrides: {@code auth.access} is re-read when the file changes. */
-    public RegistryConfig withSource(Path file, Map<String, String> env) {
-        return new RegistryConfig(http, storage, log, htpasswd, limits, access, aws,
-                Optional.of(new Source(file, Map.copyOf(env))));
-    }
-
     /** Where the settings were read: a file and the environment that overrode its keys. */
     public record Source(Path file, Map<String, String> env) {
 
