@@ -39,6 +39,14 @@ public record AccessPolicy(Set<String> admins, Map<String, Set<String>> groups, 
         return granted;
     }
 
+    /** Every user name the policy mentions: admins, group members and the users of rules. */
+    public Set<String> namedUsers() {
+        Set<String> names = new java.util.TreeSet<>(admins);
+        groups.values().forEach(names::addAll);
+        rules.forEach(rule -> names.addAll(rule.users()));
+        return names;
+    }
+
     public boolean allows(Optional<String> user, String repository, Action action) {
         return granted(user, repository).contains(action);
     }

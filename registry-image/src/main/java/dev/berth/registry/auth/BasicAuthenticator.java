@@ -10,10 +10,10 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
- * HTTP Basic authentication against an htpasswd file, as registry:2's {@code auth.htpasswd}.
+ * HTTP Basic authentication against the users of a {@link UserSource}: an htpasswd file, as
+ * registry:2's {@code auth.htpasswd}, or {@code auth.aws}.
  *
  * <p>bcrypt is slow on purpose (tens of milliseconds), and clients send the credentials with
  * every request, so a successful check is remembered for a few minutes, keyed by a SHA-256 of
@@ -29,12 +29,12 @@ public final class BasicAuthenticator {
     private static final Duration REMEMBER = Duration.ofMinutes(5);
     private static final int MAX_REMEMBERED = 10_000;
     private final String realm;
-    private final HtpasswdFile users;
+    private final UserSource users;
     private final PasswordChecks checks;
     private final Clock clock;
     private final Map<String, Instant> verified = new ConcurrentHashMap<>();
 
-    public BasicAuthenticator(String realm, HtpasswdFile users, PasswordChecks checks, Clock clock) {
+    public BasicAuthenticator(String realm, UserSource users, PasswordChecks checks, Clock clock) {
         this.realm = realm;
         this.users = users;
         this.checks = checks;
@@ -59,16 +59,18 @@ public final class BasicAuthenticator {
         }
         String user = credentials.get()[0];
         String password = credentials.get()[1];
-        HtpasswdFile.Entry entry = users.entryOf(user);
+        UserEntry entry = users.entryOf(user);
+        PasswordVerifier verifier = entry.verifier();
         String key = Digest.compute(DigestAlgorithm.SHA256,
-                (user + '\0' + password + '\0' + entry.hash()).getBytes(StandardCharsets.UTF_8)).hex();
+                (user + '\0' + password + '\0' + verifier.fingerprint()).getBytes(StandardCharsets.UTF_8)).hex();
         Instant now = clock.instant();
         Instant until = verified.get(key);
         if (entry.known() && until != null && now.isBefore(until)) {
             return Optional.of(user);
         }
         // A missing user runs the same check against its decoy, which matches nothing.
-        if (!checks.check(client, key, () -> matches(password, entry.hash())) || !entry.known()) {
+        if (!checks.check(client, Optional.of(user), key, verifier.slow(), () -> verifier.matches(password))
+                || !entry.known()) {
             return Optional.empty();
         }
         if (verified.size() >= MAX_REMEMBERED) {
@@ -100,14 +102,6 @@ public final class BasicAuthenticator {
                     .equals(":");
         } catch (IllegalArgumentException e) {
             return false;
-        }
-    }
-
-    private static boolean matches(String password, String hash) {
-        try {
-            return BCrypt.checkpw(password, hash);
-        } catch (IllegalArgumentException e) {
-            return false; // a password bcrypt cannot take (over 72 bytes) or a malformed hash
         }
     }
 

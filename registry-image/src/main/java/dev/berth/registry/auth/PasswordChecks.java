@@ -2,6 +2,7 @@ package dev.berth.registry.auth;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,7 +22,9 @@ import java.util.function.BooleanSupplier;
  * address from taking them all.
  *
  * <p>Checks of the same credentials at the same time (a client's parallel first requests) share
- * one bcrypt run.
+ * one bcrypt run. {@link UserFailures} limits the failures per user name the same way, from all
+ * addresses together. A cheap check (a digest compare, {@code auth.aws}) passes the same limits but
+ * runs on the caller's thread.
  */
 public final class PasswordChecks implements AutoCloseable {
 
@@ -33,6 +36,7 @@ public final class PasswordChecks implements AutoCloseable {
 
     private final ThreadPoolExecutor pool;
     private final ClientFailures clients;
+    private final UserFailures users;
     private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
 
     /**
@@ -40,7 +44,13 @@ public final class PasswordChecks implements AutoCloseable {
      * @param failuresPerClient failed checks one client address may cause per minute
      */
     public PasswordChecks(int threads, int failuresPerClient, Clock clock) {
+        this(threads, failuresPerClient, Integer.MAX_VALUE, clock);
+    }
+
+    /** @param failuresPerUser failed checks one user name may have per minute, from all addresses */
+    public PasswordChecks(int threads, int failuresPerClient, int failuresPerUser, Clock clock) {
         this.clients = new ClientFailures(failuresPerClient, clock);
+        this.users = new UserFailures(failuresPerUser, clock);
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
                 Thread.ofPlatform().name("berth-password-check-", 1).daemon(true).factory(),
@@ -55,33 +65,59 @@ public final class PasswordChecks implements AutoCloseable {
      * @throws PasswordCheckRefused when a limit is reached; bcrypt did not run
      */
     public boolean check(String client, String credentials, BooleanSupplier bcrypt) {
+        return check(client, Optional.empty(), credentials, true, bcrypt);
+    }
+
+    /**
+     * Runs a password check for {@code user}, from {@code client}, and waits for its answer.
+     *
+     * @param user the user name the check is for, limited by {@code limits.userfailures}
+     * @param slow whether the check is bcrypt (on the bounded threads) or cheap (on this thread)
+     * @throws PasswordCheckRefused when a limit is reached; the check did not run
+     */
+    public boolean check(String client, Optional<String> user, String credentials, boolean slow,
+            BooleanSupplier matches) {
         CompletableFuture<Boolean> mine = new CompletableFuture<>();
         CompletableFuture<Boolean> other = running.putIfAbsent(credentials, mine);
         if (other != null) {
             return await(other);
         }
         try {
-            clients.admit(client);
+            user.ifPresent(users::admit);
+            try {
+                clients.admit(client);
+            } catch (PasswordCheckRefused e) {
+                user.ifPresent(users::released);
+                throw e;
+            }
         } catch (PasswordCheckRefused e) {
             finish(credentials, mine);
             mine.completeExceptionally(e);
             return await(mine);
         }
+        Runnable run = () -> {
+            try {
+                boolean matched = matches.getAsBoolean();
+                clients.finished(client, matched);
+                user.ifPresent(name -> users.finished(name, matched));
+                finish(credentials, mine);
+                mine.complete(matched);
+            } catch (Throwable e) {
+                clients.released(client);
+                user.ifPresent(users::released);
+                finish(credentials, mine);
+                mine.completeExceptionally(e);
+            }
+        };
+        if (!slow) {
+            run.run();
+            return await(mine);
+        }
         try {
-            pool.execute(() -> {
-                try {
-                    boolean matched = bcrypt.getAsBoolean();
-                    clients.finished(client, matched);
-                    finish(credentials, mine);
-                    mine.complete(matched);
-                } catch (Throwable e) {
-                    clients.released(client);
-                    finish(credentials, mine);
-                    mine.completeExceptionally(e);
-                }
-            });
+            pool.execute(run);
         } catch (RejectedExecutionException e) {
             clients.released(client); // not run, so not a failure of the client
+            user.ifPresent(users::released);
             finish(credentials, mine);
             mine.completeExceptionally(new PasswordCheckRefused(
                     "too many password checks at once; try again in a moment", 1));
@@ -97,6 +133,11 @@ public final class PasswordChecks implements AutoCloseable {
     /** Checks waiting for a thread now (for tests and diagnostics). */
     int waiting() {
         return pool.getQueue().size();
+    }
+
+    /** User names with failures or checks remembered now. */
+    int usersRemembered() {
+        return users.remembered();
     }
 
     /** Client addresses with failures or checks remembered now. */

@@ -53,40 +53,53 @@ final class AccessSection {
         if (!tree.has("auth.htpasswd")) {
             throw tree.fail(KEY, "needs auth.htpasswd: the rules grant to the users it holds");
         }
-        JsonNode node = section.get();
+        return Optional.of(parse(tree, KEY, section.get(), Map.of()));
+    }
+
+    /**
+     * An access section at {@code key} of {@code tree} (the config's, or the {@code auth.aws}
+     * parameter's document), strictly.
+     *
+     * @param memberships more members per group (the document's users name their groups), merged
+     *     with the section's own groups before rules are checked against them
+     */
+    static AccessPolicy parse(ConfigTree tree, String key, JsonNode node, Map<String, Set<String>> memberships) {
         if (!node.isObject()) {
-            throw tree.fail(KEY, "must be a section with admins, groups and rules");
+            throw tree.fail(key, "must be a section with admins, groups and rules");
         }
-        checkKeys(tree, KEY, node, SECTION_KEYS);
-        Set<String> admins = names(tree, KEY + ".admins", node.get("admins"));
-        Map<String, Set<String>> groups = groups(tree, node.get("groups"));
+        checkKeys(tree, key, node, SECTION_KEYS);
+        Set<String> admins = names(tree, key + ".admins", node.get("admins"));
+        Map<String, Set<String>> groups = groups(tree, key, node.get("groups"));
+        memberships.forEach((group, members) -> groups.computeIfAbsent(group, g -> new LinkedHashSet<>())
+                .addAll(members));
         List<AccessRule> rules = new ArrayList<>();
         JsonNode list = node.get("rules");
         if (list != null && !list.isNull()) {
             if (!list.isArray()) {
-                throw tree.fail(KEY + ".rules", "must be a list of rules");
+                throw tree.fail(key + ".rules", "must be a list of rules");
             }
             for (int i = 0; i < list.size(); i++) {
-                rules.add(rule(tree, KEY + ".rules[" + i + "]", list.get(i), groups.keySet()));
+                rules.add(rule(tree, key, key + ".rules[" + i + "]", list.get(i), groups.keySet()));
             }
         }
-        return Optional.of(new AccessPolicy(admins, groups, rules));
+        return new AccessPolicy(admins, groups, rules);
     }
 
-    private static Map<String, Set<String>> groups(ConfigTree tree, JsonNode node) {
+    private static Map<String, Set<String>> groups(ConfigTree tree, String section, JsonNode node) {
         Map<String, Set<String>> groups = new LinkedHashMap<>();
         if (node == null || node.isNull()) {
             return groups;
         }
         if (!node.isObject()) {
-            throw tree.fail(KEY + ".groups", "must map each group name to a list of users");
+            throw tree.fail(section + ".groups", "must map each group name to a list of users");
         }
         node.fields().forEachRemaining(e -> groups.put(e.getKey(),
-                names(tree, KEY + ".groups." + e.getKey(), e.getValue())));
+                names(tree, section + ".groups." + e.getKey(), e.getValue())));
         return groups;
     }
 
-    private static AccessRule rule(ConfigTree tree, String key, JsonNode node, Set<String> knownGroups) {
+    private static AccessRule rule(ConfigTree tree, String section, String key, JsonNode node,
+            Set<String> knownGroups) {
         if (node == null || !node.isObject()) {
             throw tree.fail(key, "must be a rule with repositories, actions and whom they are granted to");
         }
@@ -109,8 +122,8 @@ final class AccessSection {
         for (String group : groups) {
             if (!knownGroups.contains(group)) {
                 throw tree.fail(key + ".groups", "unknown group \"" + group + "\"; " + (knownGroups.isEmpty()
-                        ? "no groups are defined in " + KEY + ".groups"
-                        : "the groups of " + KEY + ".groups are " + String.join(", ", knownGroups)));
+                        ? "no groups are defined in " + section + ".groups"
+                        : "the groups of " + section + ".groups are " + String.join(", ", knownGroups)));
             }
         }
         boolean authenticated = bool(tree, key + ".authenticated", node.get("authenticated"));
@@ -130,7 +143,7 @@ final class AccessSection {
     }
 
     /** A list of non-blank names; a single value counts as a list of one. */
-    private static Set<String> names(ConfigTree tree, String key, JsonNode node) {
+    static Set<String> names(ConfigTree tree, String key, JsonNode node) {
         Set<String> names = new LinkedHashSet<>();
         if (node == null || node.isNull()) {
             return names;
@@ -161,7 +174,7 @@ final class AccessSection {
         };
     }
 
-    private static void checkKeys(ConfigTree tree, String key, JsonNode node, Set<String> allowed) {
+    static void checkKeys(ConfigTree tree, String key, JsonNode node, Set<String> allowed) {
         node.fieldNames().forEachRemaining(name -> {
             if (!allowed.contains(name)) {
                 throw tree.fail(key + "." + name, "unknown key; " + key + " has " + String.join(", ",

@@ -26,14 +26,15 @@ final class ConfigKeys {
             "storage.maintenance.uploadpurging.enabled", "storage.maintenance.uploadpurging.age",
             "storage.maintenance.uploadpurging.interval",
             "auth.htpasswd.realm", "auth.htpasswd.path", AccessSection.KEY,
+            "auth.aws.parameter", "auth.aws.region", "auth.aws.endpoint", "auth.aws.refresh",
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
-            "limits.passwordfailures", "limits.trustforwardedfor");
+            "limits.passwordfailures", "limits.trustforwardedfor", "limits.userfailures");
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
             "log", "http", "storage", "storage.filesystem", "storage.s3", "storage.delete", "storage.redirect",
-            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "limits");
+            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "auth.aws", "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(

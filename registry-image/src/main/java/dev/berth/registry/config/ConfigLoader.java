@@ -56,13 +56,28 @@ public final class ConfigLoader {
         ConfigKeys.check(root, tree, envOrigin, warnings);
 
         checkVersion(tree);
+        Optional<RegistryConfig.AwsUsers> aws = AwsSection.read(tree, env);
         RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
-                readLimits(tree), AccessSection.read(tree));
+                readLimits(tree), AccessSection.read(tree), aws, file.map(f -> new RegistryConfig.Source(f, Map.copyOf(env))));
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
                     + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");
         }
         return config;
+    }
+
+    /**
+     * The settings of {@code file} with {@code env}'s overrides, as {@link #load} reads them, for
+     * re-reading one section of a changed file ({@link AccessReload}).
+     *
+     * @throws ConfigException when the file cannot be read or is not YAML
+     */
+    ConfigTree reread(Path file, Map<String, String> env) {
+        warnings.clear();
+        ObjectNode root = readFile(file);
+        StorageSection.normalize(root);
+        Map<String, String> envOrigin = EnvOverrides.apply(root, env, yaml, warnings);
+        return new ConfigTree(root, envOrigin);
     }
 
     /** What the last {@link #load} ignored or made up, one message per key, each naming it. */
@@ -171,7 +186,8 @@ public final class ConfigLoader {
                 (int) atLeast(tree, "limits.connections", d.connections(), 16, 1_000_000),
                 (int) positive(tree, "limits.passwordchecks", d.passwordChecks(), 1024),
                 (int) positive(tree, "limits.passwordfailures", d.passwordFailures(), 1_000_000),
-                tree.bool("limits.trustforwardedfor", d.trustForwardedFor()));
+                tree.bool("limits.trustforwardedfor", d.trustForwardedFor()),
+                (int) positive(tree, "limits.userfailures", d.userFailures(), 1_000_000));
     }
 
     private static long positive(ConfigTree tree, String key, long otherwise, long max) {

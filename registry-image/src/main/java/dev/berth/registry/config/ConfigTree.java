@@ -23,6 +23,10 @@ final class ConfigTree {
         this.envOrigin = envOrigin;
     }
 
+    ObjectNode root() {
+        return root;
+    }
+
     /** The node at {@code key}; empty when absent or written as an empty value. */
     Optional<JsonNode> node(String key) {
         JsonNode n = root;

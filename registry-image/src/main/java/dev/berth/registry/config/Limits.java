@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param trustForwardedFor whether the client address is the last {@code X-Forwarded-For} entry
  *     (as a load balancer in front appends it) instead of the TCP peer; only safe when nothing but
  *     that load balancer can reach the registry
+ * @param userFailures failed password checks one user name may have per minute, from all
+ *     addresses together; beyond them that user's checks are answered 429 without running
  */
 public record Limits(
         int uploads,
@@ -36,13 +38,23 @@ public record Limits(
         int connections,
         int passwordChecks,
         int passwordFailures,
-        boolean trustForwardedFor) {
+        boolean trustForwardedFor,
+        int userFailures) {
 
     public static final int DEFAULT_PASSWORD_FAILURES = 10;
+    public static final int DEFAULT_USER_FAILURES = 10;
 
     public static final Limits DEFAULTS = new Limits(
             64, Duration.ofSeconds(30), Duration.ofSeconds(60), 4 * 1024 * 1024, 8, 1024 * 1024, 16 * 1024, 1024, 1,
-            DEFAULT_PASSWORD_FAILURES, false);
+            DEFAULT_PASSWORD_FAILURES, false, DEFAULT_USER_FAILURES);
+
+    /** The limits with the default per-user failure limit. */
+    public Limits(int uploads, Duration uploadWait, Duration bodyTimeout, int manifestSize, int manifests,
+            int referrersSize, int headerSize, int connections, int passwordChecks, int passwordFailures,
+            boolean trustForwardedFor) {
+        this(uploads, uploadWait, bodyTimeout, manifestSize, manifests, referrersSize, headerSize, connections,
+                passwordChecks, passwordFailures, trustForwardedFor, DEFAULT_USER_FAILURES);
+    }
 
     /** The limits without the per-client password settings, which keep their defaults. */
     public Limits(int uploads, Duration uploadWait, Duration bodyTimeout, int manifestSize, int manifests,
@@ -53,6 +65,11 @@ public record Limits(
 
     public Limits withPasswordChecks(int checks, int failures, boolean forwardedFor) {
         return new Limits(uploads, uploadWait, bodyTimeout, manifestSize, manifests, referrersSize, headerSize,
-                connections, checks, failures, forwardedFor);
+                connections, checks, failures, forwardedFor, userFailures);
+    }
+
+    public Limits withUserFailures(int failures) {
+        return new Limits(uploads, uploadWait, bodyTimeout, manifestSize, manifests, referrersSize, headerSize,
+                connections, passwordChecks, passwordFailures, trustForwardedFor, failures);
     }
 }

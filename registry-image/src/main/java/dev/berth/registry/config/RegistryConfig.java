@@ -3,6 +3,7 @@ package dev.berth.registry.config;
 import dev.berth.registry.auth.AccessPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,7 +11,13 @@ import java.util.Optional;
  * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
  */
 public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
-        Optional<AccessPolicy> access) {
+        Optional<AccessPolicy> access, Optional<AwsUsers> aws, Optional<Source> source) {
+
+    /** Without {@code auth.aws} and not read from a file. */
+    public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
+            Optional<AccessPolicy> access) {
+        this(http, storage, log, htpasswd, limits, access, Optional.empty(), Optional.empty());
+    }
 
     /** Without {@code auth.access}: every authenticated user may do everything, as in registry:2. */
     public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits) {
@@ -22,13 +29,31 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
     }
 
     public RegistryConfig withLimits(Limits newLimits) {
-        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access);
+        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access, aws, source);
     }
 
     /** With the per-repository permissions of {@code auth.access}. */
     public RegistryConfig withAccess(AccessPolicy policy) {
-        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy));
+        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, source);
     }
+
+    /** Where the settings were read: a file and the environment that overrode its keys. */
+    public record Source(Path file, Map<String, String> env) {
+
+        /** The file only: the environment may hold secrets. */
+        @Override
+        public String toString() {
+            return file.toString();
+        }
+    }
+
+    /**
+     * {@code auth.aws.*}: users and rules in an SSM parameter ({@link UserDocument}), passwords in
+     * Secrets Manager, re-read every {@code refresh}.
+     *
+     * @param endpoint one endpoint for both services (tests, VPC endpoints); empty: AWS's own
+     */
+    public record AwsUsers(String parameter, String region, Optional<java.net.URI> endpoint, Duration refresh) {}
 
 
     /**

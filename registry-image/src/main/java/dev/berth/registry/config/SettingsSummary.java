@@ -33,18 +33,23 @@ public final class SettingsSummary {
                 ? "uploads older than " + GoDuration.format(purging.age()) + " removed every " + GoDuration.format(purging.interval())
                 : "disabled"));
         lines.add("auth: " + config.htpasswd()
-                .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path())
+                .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path() + " (re-read when it changes)")
+                .or(() -> config.aws().map(a -> "aws, users and rules from SSM parameter " + a.parameter()
+                        + ", passwords from Secrets Manager, region " + a.region()
+                        + a.endpoint().map(e -> ", endpoint " + e).orElse("") + ", refreshed every "
+                        + GoDuration.format(a.refresh())))
                 .orElse("none: anyone who reaches the port can push and pull"));
-        lines.add("auth.access: " + config.access()
+        lines.add("auth.access: " + (config.aws().isPresent() ? "from the auth.aws parameter" : config.access()
                 .map(a -> a.rules().size() + " rules, " + a.groups().size() + " groups, " + a.admins().size() + " admins")
-                .orElse(config.htpasswd().isPresent() ? "none: every authenticated user may do everything" : "none"));
+                .orElse(config.htpasswd().isPresent() ? "none: every authenticated user may do everything" : "none"))
+                + (config.access().isPresent() && config.source().isPresent() ? " (re-read when the file changes)" : ""));
         Limits limits = config.limits();
         lines.add("limits: uploads " + limits.uploads() + ", uploadwait " + GoDuration.format(limits.uploadWait())
                 + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()
                 + ", manifests " + limits.manifests() + ", referrerssize " + limits.referrersSize()
                 + ", headersize " + limits.headerSize() + ", connections " + limits.connections()
                 + ", passwordchecks " + limits.passwordChecks() + ", passwordfailures " + limits.passwordFailures()
-                + ", trustforwardedfor " + limits.trustForwardedFor());
+                + ", userfailures " + limits.userFailures() + ", trustforwardedfor " + limits.trustForwardedFor());
         return lines;
     }
 

@@ -5,6 +5,7 @@ import dev.berth.registry.auth.BasicAuthenticator;
 import dev.berth.registry.auth.PasswordCheckRefused;
 import java.io.IOException;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -27,7 +28,8 @@ final class RegistryHandler extends Handler.Abstract {
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
-    private final Optional<AccessPolicy> policy;
+    /** The rules as they stand now: they may be reloaded while the registry runs. */
+    private final Supplier<Optional<AccessPolicy>> policy;
     private final ClientAddress clients;
     private final long bodyTimeoutMs;
     private final long idleTimeoutMs;
@@ -37,7 +39,7 @@ final class RegistryHandler extends Handler.Abstract {
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Optional<AccessPolicy> policy,
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Supplier<Optional<AccessPolicy>> policy,
             ClientAddress clients, java.time.Duration bodyTimeout, long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
@@ -149,13 +151,14 @@ final class RegistryHandler extends Handler.Abstract {
             throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
         }
         boolean credentials = BasicAuthenticator.presentsCredentials(authorization);
-        if (user.isEmpty() && (credentials || policy.isEmpty() || Router.isBase(exchange.path()))) {
+        Optional<AccessPolicy> rules = policy.get(); // one snapshot for the whole request
+        if (user.isEmpty() && (credentials || rules.isEmpty() || Router.isBase(exchange.path()))) {
             throw new RegistryException(ErrorCode.UNAUTHORIZED, credentials
                     ? "wrong user name or password"
                     : "this registry needs a user name and password (docker login)")
                     .withHeader("WWW-Authenticate", authenticator.get().challenge());
         }
-        return new RequestAccess(user, client, policy, authenticator.get().challenge());
+        return new RequestAccess(user, client, rules, authenticator.get().challenge());
     }
 
     /**

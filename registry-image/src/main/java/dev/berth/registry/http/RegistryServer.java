@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.auth.AccessPolicy;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.JettyServerFactory.JettyServer;
 import dev.berth.registry.storage.Storage;
@@ -9,6 +10,7 @@ import dev.berth.registry.upload.UploadPurger;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +43,9 @@ public final class RegistryServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Router router = RegistryRoutes.wire(storage, config, clock);
         Optional<HtpasswdAuth> auth = HtpasswdAuth.of(config, clock);
-        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), config.access(),
+        Supplier<Optional<AccessPolicy>> policy = auth.<Supplier<Optional<AccessPolicy>>>map(HtpasswdAuth::policy)
+                .orElse(config::access);
+        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), policy,
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
         JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -102,6 +103,34 @@ class PasswordChecksTest {
             clock.advance(Duration.ofSeconds(41));
             assertTrue(checks.check("203.0.113.9", "guess 4", check(true)), "a minute later it may try again");
             assertEquals(5, runs.get());
+        }
+    }
+
+    @Test
+    void aUserNameThatKeepsFailingIsRefusedFromEveryAddressOtherUsersAreNot() {
+        try (PasswordChecks checks = new PasswordChecks(1, 1000, 3, clock)) {
+            for (int i = 0; i < 3; i++) {
+                assertFalse(checks.check("203.0.113." + i, Optional.of("alice"), "alice guess " + i, true,
+                        check(false)));
+            }
+            clock.advance(Duration.ofSeconds(15));
+            PasswordCheckRefused refused = assertThrows(PasswordCheckRefused.class, () -> checks.check(
+                    "198.51.100.1", Optional.of("alice"), "alice right", true, check(true)));
+            assertEquals(45, refused.retryAfterSeconds(), "until the user's first failure is a minute old");
+            assertTrue(refused.getMessage().contains("for this user"), refused.getMessage());
+            assertEquals(3, runs.get(), "the refused check did not run");
+
+            assertTrue(checks.check("198.51.100.1", Optional.of("bob"), "bob right", true, check(true)),
+                    "another user from the same address is not held back");
+            // A cheap check (auth.aws digests) passes the same limit.
+            assertThrows(PasswordCheckRefused.class, () -> checks.check("198.51.100.2", Optional.of("alice"),
+                    "alice cheap", false, check(true)));
+            assertEquals(4, runs.get());
+
+            clock.advance(Duration.ofSeconds(46));
+            assertTrue(checks.check("198.51.100.1", Optional.of("alice"), "alice right", false, check(true)),
+                    "a minute later the user may log in again");
+            assertEquals(0, checks.usersRemembered(), "a success after expiry leaves nothing behind");
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code limits.passwordchecks}, {@code limits.passwordfailures}, {@code limits.trustforwardedfor}. */
+/** {@code limits.passwordchecks}, {@code limits.passwordfailures}, {@code limits.userfailures}, {@code limits.trustforwardedfor}. */
 class PasswordLimitsConfigTest {
 
     @TempDir
@@ -21,6 +21,7 @@ class PasswordLimitsConfigTest {
         Limits limits = new ConfigFixture(dir).loadDefault(Map.of()).limits();
         assertEquals(1, limits.passwordChecks());
         assertEquals(10, limits.passwordFailures());
+        assertEquals(10, limits.userFailures());
         assertFalse(limits.trustForwardedFor());
     }
 
@@ -29,7 +30,8 @@ class PasswordLimitsConfigTest {
         ConfigFixture fixture = new ConfigFixture(dir);
         Limits limits = fixture.loadDefault(Map.of("REGISTRY_LIMITS_PASSWORDCHECKS", "2",
                 "REGISTRY_LIMITS_PASSWORDFAILURES", "30", "REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "true",
-                "REGISTRY_HTTP_SECRET", "s")).limits();
+                "REGISTRY_LIMITS_USERFAILURES", "25", "REGISTRY_HTTP_SECRET", "s")).limits();
+        assertEquals(25, limits.userFailures());
         assertEquals(2, limits.passwordChecks());
         assertEquals(30, limits.passwordFailures());
         assertTrue(limits.trustForwardedFor());
@@ -44,5 +46,7 @@ class PasswordLimitsConfigTest {
         assertTrue(assertThrows(ConfigException.class, () -> fixture.loadDefault(
                 Map.of("REGISTRY_LIMITS_TRUSTFORWARDEDFOR", "yes please"))).getMessage()
                 .contains("limits.trustforwardedfor"));
+        assertTrue(assertThrows(ConfigException.class, () -> fixture.loadDefault(
+                Map.of("REGISTRY_LIMITS_USERFAILURES", "0"))).getMessage().contains("limits.userfailures"));
     }
 }
