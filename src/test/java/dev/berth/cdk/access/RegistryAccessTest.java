@@ -10,15 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.berth.cdk.Scenarios;
 import dev.berth.cdk.Synth;
@@ -39,8 +36,8 @@ class RegistryAccessTest {
 
     @Test
     void eachUserGetsAGeneratedPasswordSecretAndNoSecretValueIsInTheTemplate() {
-        assertEquals(List.of("admin"), List.copyOf(userSecrets(defaults).values()));
-        assertEquals(List.of("admin", "alice", "ci"), userSecrets(teams).values().stream().sorted().toList());
+        assertEquals(List.of("admin"), List.copyOf(AccessDocument.userSecrets(defaults).values()));
+        assertEquals(List.of("admin", "alice", "ci"), AccessDocument.userSecrets(teams).values().stream().sorted().toList());
         for (Template t : List.of(defaults, teams)) {
             for (var secret : t.findResources("AWS::SecretsManager::Secret").entrySet()) {
                 Object generator = at(secret.getValue(), "Properties", "GenerateSecretString");
@@ -51,7 +48,7 @@ class RegistryAccessTest {
                 assertEquals(null, at(generator, "SecretStringTemplate"), secret.getKey());
             }
             t.resourceCountIs("AWS::SecretsManager::SecretTargetAttachment", 0);
-            for (String id : userSecrets(t).keySet()) {
+            for (String id : AccessDocument.userSecrets(t).keySet()) {
                 Map<String, Object> generator = map(at(t.findResources("AWS::SecretsManager::Secret").get(id),
                         "Properties", "GenerateSecretString"));
                 assertEquals(Map.of("ExcludePunctuation", true, "IncludeSpace", false, "PasswordLength", 32),
@@ -63,21 +60,21 @@ class RegistryAccessTest {
 
     @Test
     void defaultParameterHasOneAdminAndNoRules() {
-        Map<String, Object> parameter = parameter(defaults);
+        Map<String, Object> parameter = AccessDocument.parameter(defaults);
         assertEquals(PARAMETER, parameter.get("Name"));
         assertEquals("String", parameter.get("Type"));
-        String admin = userSecrets(defaults).keySet().iterator().next();
+        String admin = AccessDocument.userSecrets(defaults).keySet().iterator().next();
         assertEquals(Map.of(
                 "users", Map.of("admin", Map.of("secret", "arn-of:" + admin, "groups", List.of())),
                 "access", Map.of("admins", List.of("admin"), "groups", Map.of(), "rules", List.of())),
-                document(defaults));
+                AccessDocument.document(defaults));
     }
 
     @Test
     void parameterHoldsUsersGroupsRulesAndAnonymousPullsInTheContractsFormat() {
         Map<String, String> secretOf = new LinkedHashMap<>();
-        userSecrets(teams).forEach((id, user) -> secretOf.put(user, "arn-of:" + id));
-        Map<String, Object> expected = json("""
+        AccessDocument.userSecrets(teams).forEach((id, user) -> secretOf.put(user, "arn-of:" + id));
+        Map<String, Object> expected = AccessDocument.json("""
                 {"users": {
                    "admin": {"secret": "%s", "groups": []},
                    "ci":    {"secret": "%s", "groups": ["builders"]},
@@ -92,7 +89,7 @@ class RegistryAccessTest {
                      {"repositories": ["**"], "actions": ["pull"], "authenticated": true},
                      {"repositories": ["public/**", "docs/*"], "actions": ["pull"], "anonymous": true}]}}
                 """.formatted(secretOf.get("admin"), secretOf.get("ci"), secretOf.get("alice")));
-        Map<String, Object> actual = document(teams);
+        Map<String, Object> actual = AccessDocument.document(teams);
         assertEquals(expected, actual);
         // Same order too: the rendered text never depends on hash order.
         assertEquals(List.of("admin", "ci", "alice"), List.copyOf(map(actual.get("users")).keySet()));
@@ -125,8 +122,8 @@ class RegistryAccessTest {
             assertEquals("secretsmanager:GetSecretValue", at(statements.get(1), "Action"));
             Object resource = at(statements.get(1), "Resource");
             List<Object> resources = resource instanceof List<?> l ? List.copyOf(l) : List.of(resource);
-            assertEquals(userSecrets(t).size(), resources.size());
-            assertEquals(userSecrets(t).keySet().stream().map(id -> (Object) Map.of("Ref", id))
+            assertEquals(AccessDocument.userSecrets(t).size(), resources.size());
+            assertEquals(AccessDocument.userSecrets(t).keySet().stream().map(id -> (Object) Map.of("Ref", id))
                     .collect(java.util.stream.Collectors.toSet()), java.util.Set.copyOf(resources));
             for (Object s : statements) {
                 assertEquals("Allow", at(s, "Effect"));
@@ -153,7 +150,7 @@ class RegistryAccessTest {
                 .equals(at(s, "Name"))).findFirst().orElseThrow(), "ValueFrom", "Ref");
         assertEquals(64, at(defaults.findResources("AWS::SecretsManager::Secret").get(signingKey),
                 "Properties", "GenerateSecretString", "PasswordLength"));
-        assertFalse(userSecrets(defaults).containsKey(signingKey));
+        assertFalse(AccessDocument.userSecrets(defaults).containsKey(signingKey));
     }
 
     /**
@@ -174,7 +171,7 @@ class RegistryAccessTest {
         assertEquals(at(before.getValue(), "Properties", "Name"), at(after.getValue(), "Properties", "Name"));
         assertNotEquals(at(before.getValue(), "Properties", "Value"), at(after.getValue(), "Properties", "Value"));
         // The admin kept its secret (and so its password) while users were added around it.
-        assertEquals(userSecrets(defaults).keySet().iterator().next(), userSecrets(teams).entrySet().stream()
+        assertEquals(AccessDocument.userSecrets(defaults).keySet().iterator().next(), AccessDocument.userSecrets(teams).entrySet().stream()
                 .filter(e -> e.getValue().equals("admin")).findFirst().orElseThrow().getKey());
     }
 
@@ -189,61 +186,6 @@ class RegistryAccessTest {
         assertTrue(e.getMessage().startsWith("Invalid setting 'users': the users and accessRules come to about "),
                 e.getMessage());
         assertTrue(e.getMessage().contains("more than the 8192 an SSM parameter holds"), e.getMessage());
-    }
-
-    /** The users' password secrets, logical id to user name (from their description). */
-    static Map<String, String> userSecrets(Template template) {
-        Map<String, String> users = new LinkedHashMap<>();
-        template.findResources("AWS::SecretsManager::Secret").forEach((id, secret) -> {
-            String description = String.valueOf(at(secret, "Properties", "Description"));
-            String prefix = "Berth registry: password of user ";
-            if (description.startsWith(prefix)) {
-                users.put(id, description.substring(prefix.length()));
-            }
-        });
-        return users;
-    }
-
-    static Map<String, Object> parameter(Template template) {
-        return map(at(only(template, "AWS::SSM::Parameter").getValue(), "Properties"));
-    }
-
-    /**
-     * The parameter's JSON with each secret's ARN written as {@code arn-of:<logicalId>}: the value
-     * is a Fn::Join of literal JSON text and Refs, and every Ref must be a user's password secret
-     * (a Ref returns a secret's ARN), placed inside a JSON string.
-     */
-    static Map<String, Object> document(Template template) {
-        Object value = parameter(template).get("Value");
-        StringBuilder text = new StringBuilder();
-        List<Object> parts = new ArrayList<>();
-        if (value instanceof String s) {
-            parts.add(s);
-        } else {
-            List<Object> join = list(at(value, "Fn::Join"));
-            assertEquals("", join.get(0));
-            parts.addAll(list(join.get(1)));
-        }
-        Map<String, String> users = userSecrets(template);
-        for (Object part : parts) {
-            if (part instanceof String s) {
-                text.append(s);
-            } else {
-                String ref = (String) at(part, "Ref");
-                assertTrue(users.containsKey(ref), "the parameter refers to " + part + ", not a user's secret");
-                assertTrue(text.toString().endsWith("\"secret\":\""), "a secret ARN outside a \"secret\" value");
-                text.append("arn-of:").append(ref);
-            }
-        }
-        return json(text.toString());
-    }
-
-    private static Map<String, Object> json(String text) {
-        try {
-            return new ObjectMapper().readValue(text, new TypeReference<LinkedHashMap<String, Object>>() { });
-        } catch (Exception e) {
-            throw new AssertionError("not JSON: " + text, e);
-        }
     }
 
     private static Map<String, Object> taskRole(Template template) {
