@@ -26,6 +26,8 @@ final class ConfigKeys {
             "storage.maintenance.uploadpurging.enabled", "storage.maintenance.uploadpurging.age",
             "storage.maintenance.uploadpurging.interval",
             "auth.htpasswd.realm", "auth.htpasswd.path", AccessSection.KEY,
+            "auth.bearer.signingkey", "auth.bearer.service", "auth.bearer.issuer", "auth.bearer.lifetime",
+            "auth.bearer.refreshlifetime", "auth.bearer.realm",
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
             "limits.passwordfailures", "limits.trustforwardedfor");
@@ -33,7 +35,8 @@ final class ConfigKeys {
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
             "log", "http", "storage", "storage.filesystem", "storage.s3", "storage.delete", "storage.redirect",
-            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "limits");
+            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "auth.bearer",
+            "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(

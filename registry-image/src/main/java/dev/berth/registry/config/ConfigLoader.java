@@ -57,7 +57,7 @@ public final class ConfigLoader {
 
         checkVersion(tree);
         RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
-                readLimits(tree), AccessSection.read(tree));
+                readLimits(tree), AccessSection.read(tree), BearerSection.read(tree, warnings));
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
                     + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");

@@ -38,6 +38,10 @@ public final class SettingsSummary {
         lines.add("auth.access: " + config.access()
                 .map(a -> a.rules().size() + " rules, " + a.groups().size() + " groups, " + a.admins().size() + " admins")
                 .orElse(config.htpasswd().isPresent() ? "none: every authenticated user may do everything" : "none"));
+        config.bearer().ifPresent(b -> lines.add("auth.bearer: service \"" + b.service() + "\", issuer \""
+                + b.issuer() + "\", lifetime " + GoDuration.format(b.lifetime()) + ", refreshlifetime "
+                + GoDuration.format(b.refreshLifetime()) + ", realm " + b.realm().orElse("derived from each request")
+                + ", signingkey " + (b.keyGenerated() ? "generated" : "set")));
         Limits limits = config.limits();
         lines.add("limits: uploads " + limits.uploads() + ", uploadwait " + GoDuration.format(limits.uploadWait())
                 + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()

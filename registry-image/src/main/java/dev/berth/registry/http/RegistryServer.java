@@ -41,7 +41,15 @@ public final class RegistryServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Router router = RegistryRoutes.wire(storage, config, clock);
         Optional<HtpasswdAuth> auth = HtpasswdAuth.of(config, clock);
-        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), config.access(),
+        Optional<BearerMode> bearer;
+        try {
+            bearer = BearerMode.of(config, auth.map(HtpasswdAuth::authenticator), clock);
+        } catch (RuntimeException e) {
+            auth.ifPresent(HtpasswdAuth::close);
+            throw e;
+        }
+        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), bearer,
+                config.access(),
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
         JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);
