@@ -42,6 +42,9 @@ final class BasicCredentials {
             return Optional.empty();
         }
         String header = authorization.get().strip();
+        if (header.equalsIgnoreCase("Bearer")) {
+            return Optional.of(""); // the scheme without a token: an invalid token, not other credentials
+        }
         int space = header.indexOf(' ');
         if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Bearer")) {
             return Optional.empty();

@@ -72,7 +72,9 @@ public final class TokenVerifier {
             SignedJWT jwt = SignedJWT.parse(token.strip());
             JWSHeader header = jwt.getHeader();
             if (!JWSAlgorithm.HS256.equals(header.getAlgorithm())) {
-                throw new InvalidToken("algorithm " + header.getAlgorithm() + " is not accepted; only HS256");
+                String named = String.valueOf(header.getAlgorithm()).replaceAll("[^A-Za-z0-9]", "");
+                throw new InvalidToken("algorithm " + named.substring(0, Math.min(16, named.length()))
+                        + " is not accepted; only HS256");
             }
             if (!jwt.verify(new MACVerifier(key))) {
                 throw new InvalidToken("bad signature");
