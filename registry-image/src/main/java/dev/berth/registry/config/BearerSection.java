@@ -24,6 +24,9 @@ final class BearerSection {
         if (!tree.has(KEY)) {
             return Optional.empty();
         }
+        if (!tree.has("auth.htpasswd")) {
+            throw tree.fail(KEY, "needs a user source (auth.htpasswd): tokens are issued to its users");
+        }
         if (!tree.node(KEY).orElseThrow().isObject()) {
             throw tree.fail(KEY, "must be a section (signingkey, service, issuer, lifetime, refreshlifetime, realm)");
         }
