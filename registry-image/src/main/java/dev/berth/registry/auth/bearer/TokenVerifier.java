@@ -5,6 +5,8 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.DigestAlgorithm;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,12 +16,17 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Checks tokens this registry signed: size first (a large token is refused unread), then the
  * algorithm (exactly HS256: {@code none} and every other algorithm are refused, so a token cannot
  * choose how it is checked), the signature, issuer, audience, and the times with a small skew.
  * Anything malformed is an {@link InvalidToken}, never another exception.
+ *
+ * <p>A client sends its token with every request, so an access token that passed is remembered
+ * (by its SHA-256, until it expires): parsing the JSON and the HMAC again each time cost more
+ * than a whole cached Basic check. Its times are checked again at every use.
  */
 public final class TokenVerifier {
 
@@ -28,6 +35,11 @@ public final class TokenVerifier {
     /** Clocks of registry tasks differ a little; a token a second "from the future" is fine. */
     static final Duration SKEW = Duration.ofSeconds(30);
 
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private record Remembered(VerifiedToken token, Instant expires, Instant notBefore) {}
+
+    private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
     private final byte[] key;
     private final String issuer;
     private final String service;
@@ -42,12 +54,28 @@ public final class TokenVerifier {
 
     /** An access token, as sent with {@code Authorization: Bearer}. */
     public VerifiedToken verifyAccess(String token) throws InvalidToken {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidToken("token longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        String hash = Digest.compute(DigestAlgorithm.SHA256, token.getBytes(StandardCharsets.UTF_8)).hex();
+        Remembered known = verified.get(hash);
+        if (known != null) {
+            checkTimes(known.expires(), known.notBefore());
+            return known.token();
+        }
         JWTClaimsSet claims = verify(token);
         if (claims.getClaim(TokenSigner.USE_CLAIM) != null) {
             throw new InvalidToken("a refresh token is for the token endpoint only");
         }
         String subject = subject(claims);
-        return new VerifiedToken(subject.isEmpty() ? Optional.empty() : Optional.of(subject), access(claims));
+        VerifiedToken accepted = new VerifiedToken(subject.isEmpty() ? Optional.empty() : Optional.of(subject),
+                access(claims));
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear(); // crude but bounded: the next requests verify again
+        }
+        verified.put(hash, new Remembered(accepted, claims.getExpirationTime().toInstant(),
+                claims.getNotBeforeTime() == null ? Instant.EPOCH : claims.getNotBeforeTime().toInstant()));
+        return accepted;
     }
 
     /** A refresh token, as sent to the token endpoint; its user. */
@@ -92,16 +120,23 @@ public final class TokenVerifier {
         if (claims.getAudience() == null || !claims.getAudience().contains(service)) {
             throw new InvalidToken("wrong audience (service)");
         }
-        Instant now = clock.instant();
         Date expires = claims.getExpirationTime();
-        if (expires == null || !now.minus(SKEW).isBefore(expires.toInstant())) {
+        if (expires == null) {
             throw new InvalidToken("expired");
         }
         Date notBefore = claims.getNotBeforeTime();
-        if (notBefore != null && now.plus(SKEW).isBefore(notBefore.toInstant())) {
+        checkTimes(expires.toInstant(), notBefore == null ? Instant.EPOCH : notBefore.toInstant());
+        return claims;
+    }
+
+    private void checkTimes(Instant expires, Instant notBefore) throws InvalidToken {
+        Instant now = clock.instant();
+        if (!now.minus(SKEW).isBefore(expires)) {
+            throw new InvalidToken("expired");
+        }
+        if (now.plus(SKEW).isBefore(notBefore)) {
             throw new InvalidToken("not valid yet");
         }
-        return claims;
     }
 
     private static String subject(JWTClaimsSet claims) throws InvalidToken {
