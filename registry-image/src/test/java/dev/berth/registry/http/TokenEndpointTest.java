@@ -224,6 +224,7 @@ class TokenEndpointTest {
         cases.put(client().post("/token", "grant_type=%zz".getBytes(), "Content-Type",
                 "application/x-www-form-urlencoded"), 400);
         cases.put(client().put("/token", new byte[0]), 405);
+        cases.put(client().raw("GET /token?scope=%zz HTTP/1.1", new byte[0]), 400);
         cases.forEach((answer, status) -> {
             assertEquals(status, answer.status(), answer::toString);
             assertFalse(answer.json().path("errors").path(0).path("code").asText().isEmpty(), answer::toString);
