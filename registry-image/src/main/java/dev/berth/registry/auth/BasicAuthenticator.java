@@ -81,6 +81,14 @@ public final class BasicAuthenticator {
     }
 
     /**
+     * Whether the user source holds {@code user} now (a refresh token's user may have been
+     * removed since it was issued). No password is checked, so this costs nothing.
+     */
+    public boolean knows(String user) {
+        return users.entryOf(user).known();
+    }
+
+    /**
      * Whether the header offers credentials at all. {@code Basic} with an empty user name and
      * password (skopeo and podman send it when they hold none for the registry) is no credentials:
      * the caller is anonymous, not wrong.

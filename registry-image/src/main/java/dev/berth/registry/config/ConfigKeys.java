@@ -27,6 +27,8 @@ final class ConfigKeys {
             "storage.maintenance.uploadpurging.interval",
             "auth.htpasswd.realm", "auth.htpasswd.path", AccessSection.KEY,
             "auth.aws.parameter", "auth.aws.region", "auth.aws.endpoint", "auth.aws.refresh",
+            "auth.bearer.signingkey", "auth.bearer.service", "auth.bearer.issuer", "auth.bearer.lifetime",
+            "auth.bearer.refreshlifetime", "auth.bearer.realm",
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
             "limits.passwordfailures", "limits.trustforwardedfor", "limits.userfailures");
@@ -34,7 +36,8 @@ final class ConfigKeys {
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
             "log", "http", "storage", "storage.filesystem", "storage.s3", "storage.delete", "storage.redirect",
-            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "auth.aws", "limits");
+            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "auth.aws",
+            "auth.bearer", "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(

@@ -58,7 +58,8 @@ public final class ConfigLoader {
         checkVersion(tree);
         Optional<RegistryConfig.AwsUsers> aws = AwsSection.read(tree, env);
         RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
-                readLimits(tree), AccessSection.read(tree), aws, file.map(f -> new RegistryConfig.Source(f, Map.copyOf(env))));
+                readLimits(tree), AccessSection.read(tree), aws, BearerSection.read(tree, warnings),
+                file.map(f -> new RegistryConfig.Source(f, Map.copyOf(env))));
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
                     + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");

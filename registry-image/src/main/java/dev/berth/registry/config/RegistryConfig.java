@@ -11,12 +11,12 @@ import java.util.Optional;
  * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
  */
 public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
-        Optional<AccessPolicy> access, Optional<AwsUsers> aws, Optional<Source> source) {
+        Optional<AccessPolicy> access, Optional<AwsUsers> aws, Optional<Bearer> bearer, Optional<Source> source) {
 
-    /** Without {@code auth.aws} and not read from a file. */
+    /** Without {@code auth.aws} and {@code auth.bearer}, and not read from a file. */
     public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
             Optional<AccessPolicy> access) {
-        this(http, storage, log, htpasswd, limits, access, Optional.empty(), Optional.empty());
+        this(http, storage, log, htpasswd, limits, access, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** Without {@code auth.access}: every authenticated user may do everything, as in registry:2. */
@@ -29,12 +29,17 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
     }
 
     public RegistryConfig withLimits(Limits newLimits) {
-        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access, aws, source);
+        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access, aws, bearer, source);
     }
 
     /** With the per-repository permissions of {@code auth.access}. */
     public RegistryConfig withAccess(AccessPolicy policy) {
-        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, source);
+        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, bearer, source);
+    }
+
+    /** With Berth's own bearer tokens ({@code auth.bearer}). */
+    public RegistryConfig withBearer(Bearer tokens) {
+        return new RegistryConfig(http, storage, log, htpasswd, limits, access, aws, Optional.of(tokens), source);
     }
 
     /** Where the settings were read: a file and the environment that overrode its keys. */
@@ -103,6 +108,27 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
 
     /** {@code auth.htpasswd.*}. */
     public record Htpasswd(String realm, Path path) {}
+
+    /**
+     * {@code auth.bearer.*}: Berth's own token endpoint and the tokens it signs (HS256 with
+     * {@code signingKey}); {@code realm} empty means derived from each request's host.
+     */
+    public record Bearer(String signingKey, boolean keyGenerated, String service, String issuer, Duration lifetime,
+            Duration refreshLifetime, Optional<String> realm) {
+
+        public static final String DEFAULT_SERVICE = "berth";
+        public static final String DEFAULT_ISSUER = "berth";
+        public static final Duration DEFAULT_LIFETIME = Duration.ofMinutes(5);
+        public static final Duration DEFAULT_REFRESH_LIFETIME = Duration.ofDays(30);
+        /** HMAC-SHA256 wants a key of at least 256 bits. */
+        public static final int MIN_KEY_LENGTH = 32;
+
+        /** The defaults with a given key (tests). */
+        public static Bearer withKey(String signingKey) {
+            return new Bearer(signingKey, false, DEFAULT_SERVICE, DEFAULT_ISSUER, DEFAULT_LIFETIME,
+                    DEFAULT_REFRESH_LIFETIME, Optional.empty());
+        }
+    }
 
     /** Settings for tests and local runs: filesystem storage under {@code root}, any free port. */
     public static RegistryConfig forFilesystem(Path root, boolean deleteEnabled) {

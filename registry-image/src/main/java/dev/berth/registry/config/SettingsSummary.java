@@ -43,6 +43,10 @@ public final class SettingsSummary {
                 .map(a -> a.rules().size() + " rules, " + a.groups().size() + " groups, " + a.admins().size() + " admins")
                 .orElse(config.htpasswd().isPresent() ? "none: every authenticated user may do everything" : "none"))
                 + (config.access().isPresent() && config.source().isPresent() ? " (re-read when the file changes)" : ""));
+        config.bearer().ifPresent(b -> lines.add("auth.bearer: service \"" + b.service() + "\", issuer \""
+                + b.issuer() + "\", lifetime " + GoDuration.format(b.lifetime()) + ", refreshlifetime "
+                + GoDuration.format(b.refreshLifetime()) + ", realm " + b.realm().orElse("derived from each request")
+                + ", signingkey " + (b.keyGenerated() ? "generated" : "set")));
         Limits limits = config.limits();
         lines.add("limits: uploads " + limits.uploads() + ", uploadwait " + GoDuration.format(limits.uploadWait())
                 + ", bodytimeout " + GoDuration.format(limits.bodyTimeout()) + ", manifestsize " + limits.manifestSize()

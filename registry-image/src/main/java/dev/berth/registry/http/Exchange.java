@@ -74,6 +74,15 @@ public final class Exchange {
         return Optional.ofNullable(query.getValue(name));
     }
 
+    /** Every value of a repeated query parameter ({@code scope=a&scope=b}), in order. */
+    public java.util.List<String> queryValues(String name) {
+        if (query == null) {
+            query = Request.extractQueryParameters(request, StandardCharsets.UTF_8);
+        }
+        java.util.List<String> values = query.getValues(name);
+        return values == null ? java.util.List.of() : values;
+    }
+
     public Optional<String> header(String name) {
         return Optional.ofNullable(request.getHeaders().get(name));
     }

@@ -28,6 +28,7 @@ final class RegistryHandler extends Handler.Abstract {
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
     private final Optional<BasicAuthenticator> authenticator;
+    private final Optional<BearerMode> bearer;
     /** The rules as they stand now: they may be reloaded while the registry runs. */
     private final Supplier<Optional<AccessPolicy>> policy;
     private final ClientAddress clients;
@@ -39,11 +40,13 @@ final class RegistryHandler extends Handler.Abstract {
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Supplier<Optional<AccessPolicy>> policy,
-            ClientAddress clients, java.time.Duration bodyTimeout, long idleTimeoutMs) {
+    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Optional<BearerMode> bearer,
+            Supplier<Optional<AccessPolicy>> policy, ClientAddress clients, java.time.Duration bodyTimeout,
+            long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
         this.authenticator = authenticator;
+        this.bearer = bearer;
         this.policy = policy;
         this.clients = clients;
         this.bodyTimeoutMs = bodyTimeout.toMillis();
@@ -76,6 +79,12 @@ final class RegistryHandler extends Handler.Abstract {
     private void handle(Exchange exchange, Request request, Callback callback) {
         boolean admitted = false;
         try {
+            if (bearer.isPresent() && exchange.path().equals(TokenEndpoint.PATH)) {
+                // The token endpoint checks credentials itself; its refusals close a connection with a body.
+                bearer.get().endpoint().handle(exchange, clients.of(request));
+                callback.succeeded();
+                return;
+            }
             exchange.access(authenticate(exchange, request));
             admitted = true;
             // After authentication: the refusal reads the body away (bounded) so that the client
@@ -142,8 +151,11 @@ final class RegistryHandler extends Handler.Abstract {
         if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
             return RequestAccess.UNRESTRICTED;
         }
-        Optional<String> authorization = exchange.header("Authorization");
         String client = clients.of(request);
+        if (bearer.isPresent()) {
+            return bearer.get().auth().authenticate(exchange, request, client);
+        }
+        Optional<String> authorization = exchange.header("Authorization");
         Optional<String> user;
         try {
             user = authenticator.get().authenticate(authorization, client);

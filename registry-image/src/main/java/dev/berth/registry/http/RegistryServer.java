@@ -45,7 +45,14 @@ public final class RegistryServer implements AutoCloseable {
         Optional<HtpasswdAuth> auth = HtpasswdAuth.of(config, clock);
         Supplier<Optional<AccessPolicy>> policy = auth.<Supplier<Optional<AccessPolicy>>>map(HtpasswdAuth::policy)
                 .orElse(config::access);
-        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), policy,
+        Optional<BearerMode> bearer;
+        try {
+            bearer = BearerMode.of(config, auth.map(HtpasswdAuth::authenticator), policy, clock);
+        } catch (RuntimeException e) {
+            auth.ifPresent(HtpasswdAuth::close);
+            throw e;
+        }
+        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), bearer, policy,
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
         JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);

@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.config.ConfigLoader;
 import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.testing.RegistryClient;
@@ -9,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -25,6 +28,8 @@ public final class RunningRegistry implements BeforeAllCallback, AfterAllCallbac
 
     private final boolean deleteEnabled;
     private final Limits limits;
+    private ConfigText configText;
+    private Path configFolder;
     private Path root;
     private RegistryServer server;
     private RegistryClient client;
@@ -47,10 +52,36 @@ public final class RunningRegistry implements BeforeAllCallback, AfterAllCallbac
         return new RunningRegistry(true, limits);
     }
 
+    /** Returns a config.yml's text, having written any file it names (an htpasswd file) into {@code folder}. */
+    @FunctionalInterface
+    public interface ConfigText {
+        String write(Path folder) throws IOException;
+    }
+
+    /**
+     * A registry with the settings of a config.yml (auth, limits…), as an operator writes them;
+     * the address and storage are the tests' own (loopback, a free port, a fresh folder).
+     */
+    public static RunningRegistry fromConfig(ConfigText text) {
+        RunningRegistry registry = new RunningRegistry(true, Limits.DEFAULTS);
+        registry.configText = text;
+        return registry;
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         root = Files.createTempDirectory("berth-test-");
-        server = RegistryServer.start(RegistryConfig.forFilesystem(root, deleteEnabled).withLimits(limits));
+        RegistryConfig config = RegistryConfig.forFilesystem(root, deleteEnabled).withLimits(limits);
+        if (configText != null) {
+            configFolder = Files.createTempDirectory("berth-config-");
+            Path file = Files.writeString(configFolder.resolve("config.yml"), configText.write(configFolder));
+            // The storage is the test's own; a config.yml without any would be refused.
+            RegistryConfig loaded = new ConfigLoader().load(Optional.of(file),
+                    Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString()));
+            config = new RegistryConfig(config.http(), config.storage(), loaded.log(), loaded.htpasswd(),
+                    loaded.limits(), loaded.access(), loaded.aws(), loaded.bearer(), Optional.empty());
+        }
+        server = RegistryServer.start(config);
         client = new RegistryClient(server.baseUri());
     }
 
@@ -60,6 +91,12 @@ public final class RunningRegistry implements BeforeAllCallback, AfterAllCallbac
             server.close();
         }
         deleteTree(root);
+        deleteTree(configFolder);
+    }
+
+    /** The folder a {@link #fromConfig} registry's config.yml and its files are in. */
+    public Path configFolder() {
+        return configFolder;
     }
 
     public RegistryClient client() {

@@ -1,6 +1,5 @@
 package dev.berth.registry.http.handlers;
 
-import dev.berth.registry.auth.Action;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.registry.content.Catalog;
@@ -28,9 +27,9 @@ public final class CatalogHandler implements RouteHandler {
         if (!exchange.method().equals("GET")) {
             throw RouteHandler.unsupported(exchange, "GET");
         }
+        exchange.access().requireCatalog();
         Pagination pagination = Pagination.of(exchange);
-        Page<String> page = catalog.list(pagination.last(), pagination.limit(),
-                repository -> exchange.access().allows(repository, Action.PULL));
+        Page<String> page = catalog.list(pagination.last(), pagination.limit(), exchange.access()::lists);
         ObjectNode body = JSON.createObjectNode();
         page.items().forEach(body.putArray("repositories")::add);
         pagination.addLink(exchange, "/v2/_catalog", page);
