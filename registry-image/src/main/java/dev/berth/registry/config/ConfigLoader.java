@@ -56,8 +56,9 @@ public final class ConfigLoader {
         ConfigKeys.check(root, tree, envOrigin, warnings);
 
         checkVersion(tree);
+        Optional<TokenSettings> token = TokenSection.read(tree); // first: it names any auth section beside it
         RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
-                readLimits(tree), AccessSection.read(tree));
+                readLimits(tree), AccessSection.read(tree), token);
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
                     + " behind one load balancer must share one secret (set http.secret or REGISTRY_HTTP_SECRET)");
@@ -132,7 +133,7 @@ public final class ConfigLoader {
             throw tree.fail("http.draintimeout", "must not be negative");
         }
         return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty(),
-                drain);
+                drain, TlsSection.read(tree));
     }
 
     private static Log readLog(ConfigTree tree) {

@@ -1,8 +1,5 @@
 package dev.berth.registry.http;
 
-import dev.berth.registry.auth.AccessPolicy;
-import dev.berth.registry.auth.BasicAuthenticator;
-import dev.berth.registry.auth.PasswordCheckRefused;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
@@ -26,23 +23,22 @@ final class RegistryHandler extends Handler.Abstract {
     /** How much of a refused request's unread body is read away to keep the connection open. */
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
-    private final Optional<BasicAuthenticator> authenticator;
-    private final Optional<AccessPolicy> policy;
+    private final Optional<Authentication> authentication;
     private final ClientAddress clients;
     private final long bodyTimeoutMs;
     private final long idleTimeoutMs;
 
     /**
+     * @param authentication empty when no {@code auth} is configured: the API is open
      * @param bodyTimeout while a request with a body is handled, its connection is cut after this
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Optional<AccessPolicy> policy,
+    RegistryHandler(Router router, Optional<Authentication> authentication,
             ClientAddress clients, java.time.Duration bodyTimeout, long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
-        this.authenticator = authenticator;
-        this.policy = policy;
+        this.authentication = authentication;
         this.clients = clients;
         this.bodyTimeoutMs = bodyTimeout.toMillis();
         this.idleTimeoutMs = idleTimeoutMs;
@@ -129,33 +125,12 @@ final class RegistryHandler extends Handler.Abstract {
         return false;
     }
 
-    /**
-     * With {@code auth.htpasswd} set, every API request needs valid credentials; the health
-     * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
-     * With {@code auth.access} too, a request without credentials goes on as an anonymous caller
-     * and gets what the rules grant to anonymous; {@code /v2/} still asks for credentials, so that
-     * {@code docker login} checks the password instead of trusting a 200.
-     */
+    /** The health check stays open for the load balancer; every other path asks the authentication. */
     private RequestAccess authenticate(Exchange exchange, Request request) {
-        if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
+        if (authentication.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
             return RequestAccess.UNRESTRICTED;
         }
-        Optional<String> authorization = exchange.header("Authorization");
-        String client = clients.of(request);
-        Optional<String> user;
-        try {
-            user = authenticator.get().authenticate(authorization, client);
-        } catch (PasswordCheckRefused e) {
-            throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
-        }
-        boolean credentials = BasicAuthenticator.presentsCredentials(authorization);
-        if (user.isEmpty() && (credentials || policy.isEmpty() || Router.isBase(exchange.path()))) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, credentials
-                    ? "wrong user name or password"
-                    : "this registry needs a user name and password (docker login)")
-                    .withHeader("WWW-Authenticate", authenticator.get().challenge());
-        }
-        return new RequestAccess(user, client, policy, authenticator.get().challenge());
+        return authentication.get().authenticate(exchange, clients.of(request));
     }
 
     /**
