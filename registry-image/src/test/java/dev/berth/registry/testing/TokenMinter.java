@@ -52,7 +52,12 @@ public final class TokenMinter {
 
     /** A token valid for five minutes granting {@code actions} on each {@code type:name} of {@code access}. */
     public String token(Map<String, List<String>> access) {
-        return sign(KeyReference.X5C, claims(issuer, service, Duration.ofMinutes(5), access).build());
+        return token("alice", access);
+    }
+
+    /** As {@link #token(Map)}, for {@code subject}. */
+    public String token(String subject, Map<String, List<String>> access) {
+        return sign(KeyReference.X5C, claims(issuer, service, Duration.ofMinutes(5), access).subject(subject).build());
     }
 
     /** Claims as a token server writes them, to be changed by a test before {@link #sign}. */

@@ -74,7 +74,7 @@ public final class TokenServer implements AutoCloseable {
                     }
                 }
             }
-            byte[] body = JSON.writeValueAsBytes(Map.of("token", minter.token(access), "expires_in", 300));
+            byte[] body = JSON.writeValueAsBytes(Map.of("token", minter.token(user.get(), access), "expires_in", 300));
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
