@@ -64,11 +64,18 @@ public final class Pki {
         command.addAll(List.of("-keyout", leaf.key().toString(), "-out", request.toString()));
         Command.ok(command, TIMEOUT);
         Path ext = dir.resolve(name + ".ext");
-        Files.writeString(ext, "basicConstraints=CA:FALSE\n" + String.join("\n", extensions) + "\n");
+        String constraints = List.of(extensions).stream().anyMatch(e -> e.startsWith("basicConstraints")) ? ""
+                : "basicConstraints=CA:FALSE\n";
+        Files.writeString(ext, constraints + String.join("\n", extensions) + "\n");
         Command.ok(List.of("openssl", "x509", "-req", "-in", request.toString(), "-CA", ca.certificate().toString(),
                 "-CAkey", ca.key().toString(), "-CAcreateserial", "-days", "1", "-extfile", ext.toString(),
                 "-out", leaf.certificate().toString()), TIMEOUT);
         return leaf;
+    }
+
+    /** An intermediate CA signed by {@code ca}, which can sign others. */
+    public Pair intermediate(String name, KeyType type, Pair ca) throws IOException, InterruptedException {
+        return issue(name, type, ca, "basicConstraints=critical,CA:TRUE", "keyUsage=critical,keyCertSign");
     }
 
     /** The server certificate for a TLS listener on 127.0.0.1. */
