@@ -51,6 +51,10 @@ public final class ExternalTokens {
     private final String service;
     private final TrustedTokenKeys keys;
     private final Clock clock;
+    private final VerifiedTokens verified = new VerifiedTokens();
+
+    /** The key a token is signed with, and until when the certificates that vouch for it are valid. */
+    private record Signer(PublicKey key, Instant validUntil) {}
 
     public ExternalTokens(String issuer, String service, TrustedTokenKeys keys, Clock clock) {
         this.issuer = issuer;
@@ -64,6 +68,12 @@ public final class ExternalTokens {
         if (token.length() > MAX_LENGTH) {
             throw new InvalidToken("the token is longer than " + MAX_LENGTH + " bytes");
         }
+        Instant now = clock.instant();
+        String cacheKey = VerifiedTokens.keyOf(token);
+        TokenGrants known = verified.get(cacheKey, now);
+        if (known != null) {
+            return known;
+        }
         SignedJWT jwt;
         try {
             jwt = SignedJWT.parse(token);
@@ -74,8 +84,8 @@ public final class ExternalTokens {
         if (!ALGORITHMS.contains(header.getAlgorithm())) {
             throw new InvalidToken("the token's algorithm " + header.getAlgorithm() + " is not accepted (RS*, PS*, ES* only)");
         }
-        Instant now = clock.instant();
-        checkSignature(jwt, signingKey(header, now));
+        Signer signer = signingKey(header, now);
+        checkSignature(jwt, signer.key());
         JWTClaimsSet claims;
         try {
             claims = jwt.getJWTClaimsSet();
@@ -83,10 +93,14 @@ public final class ExternalTokens {
             throw new InvalidToken("the token's claims are not valid JSON", e);
         }
         checkClaims(claims, now);
-        return new TokenGrants(Optional.ofNullable(claims.getSubject()), TokenAccessClaim.read(claims.getClaim("access")));
+        TokenGrants grants = new TokenGrants(Optional.ofNullable(claims.getSubject()),
+                TokenAccessClaim.read(claims.getClaim("access")));
+        Instant expires = claims.getExpirationTime().toInstant().plus(LEEWAY);
+        verified.put(cacheKey, grants, expires.isBefore(signer.validUntil()) ? expires : signer.validUntil());
+        return grants;
     }
 
-    private PublicKey signingKey(JWSHeader header, Instant now) throws InvalidToken {
+    private Signer signingKey(JWSHeader header, Instant now) throws InvalidToken {
         if (header.getX509CertChain() != null) {
             if (header.getX509CertChain().size() > MAX_CHAIN) {
                 throw new InvalidToken("the x5c chain is longer than " + MAX_CHAIN + " certificates");
@@ -99,14 +113,17 @@ public final class ExternalTokens {
                 }
                 chain.add(certificate);
             }
-            return keys.signerOf(chain, now);
+            Instant validUntil = chain.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo)
+                    .orElseThrow();
+            return new Signer(keys.signerOf(chain, now), validUntil);
         }
         if (header.getJWK() != null) {
-            return embeddedKey(header.getJWK());
+            return new Signer(embeddedKey(header.getJWK()), Instant.MAX);
         }
         if (header.getKeyID() != null) {
-            return keys.byKeyId(header.getKeyID())
-                    .orElseThrow(() -> new InvalidToken("the token's kid names no key of auth.token's bundle or jwks"));
+            return new Signer(keys.byKeyId(header.getKeyID())
+                    .orElseThrow(() -> new InvalidToken("the token's kid names no key of auth.token's bundle or jwks")),
+                    Instant.MAX);
         }
         throw new InvalidToken("the token's header names no key (x5c, jwk or kid)");
     }

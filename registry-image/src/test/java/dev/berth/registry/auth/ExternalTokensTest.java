@@ -22,6 +22,7 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,6 +106,45 @@ class ExternalTokensTest {
         selfVouched.sign(new ECDSASigner(own));
         InvalidToken refused = assertThrows(InvalidToken.class, () -> tokens.verify(selfVouched.serialize()));
         assertEquals("the token's jwk is not a key of auth.token's bundle", refused.getMessage());
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedOnlyUntilItExpires() throws Exception {
+        MovableClock clock = new MovableClock(Instant.now());
+        ExternalTokens remembering = new ExternalTokens(ISSUER, SERVICE,
+                TrustedTokenKeys.load(Optional.of(bundle), Optional.empty()), clock);
+        TokenMinter minter = new TokenMinter(bundleKey.key(), List.of(bundleKey.certificate()), ISSUER, SERVICE);
+        String token = minter.sign(TokenMinter.KeyReference.KID, TokenMinter.claims(ISSUER, SERVICE,
+                Duration.ofMinutes(2), Map.of("repository:a", List.of("pull"))).build());
+        assertTrue(remembering.verify(token).allows("a", Action.PULL));
+        assertTrue(remembering.verify(token).allows("a", Action.PULL)); // from memory
+        clock.now = clock.now.plus(Duration.ofMinutes(2)).plus(ExternalTokens.LEEWAY).plusSeconds(1);
+        InvalidToken expired = assertThrows(InvalidToken.class, () -> remembering.verify(token));
+        assertEquals("the token has expired", expired.getMessage());
+    }
+
+    /** A clock a test moves forward. */
+    private static final class MovableClock extends Clock {
+        private Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
     }
 
     @Test
