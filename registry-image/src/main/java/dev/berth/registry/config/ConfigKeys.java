@@ -17,6 +17,7 @@ final class ConfigKeys {
             "version",
             "log.level",
             "http.addr", "http.net", "http.secret", "http.draintimeout",
+            "http.tls.certificate", "http.tls.key", "http.tls.clientcas", "http.tls.minimumtls", "http.tls.clientauth",
             "storage.filesystem.rootdirectory",
             "storage.s3.bucket", "storage.s3.region", "storage.s3.regionendpoint", "storage.s3.forcepathstyle",
             "storage.s3.rootdirectory", "storage.s3.chunksize", "storage.s3.accesskey", "storage.s3.secretkey",
@@ -29,15 +30,17 @@ final class ConfigKeys {
             "auth.aws.parameter", "auth.aws.region", "auth.aws.endpoint", "auth.aws.refresh",
             "auth.bearer.signingkey", "auth.bearer.service", "auth.bearer.issuer", "auth.bearer.lifetime",
             "auth.bearer.refreshlifetime", "auth.bearer.realm",
+            "auth.token.realm", "auth.token.service", "auth.token.issuer", "auth.token.rootcertbundle",
+            "auth.token.jwks",
             "limits.uploads", "limits.uploadwait", "limits.bodytimeout", "limits.manifestsize", "limits.manifests",
             "limits.referrerssize", "limits.headersize", "limits.connections", "limits.passwordchecks",
             "limits.passwordfailures", "limits.trustforwardedfor", "limits.userfailures");
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
-            "log", "http", "storage", "storage.filesystem", "storage.s3", "storage.delete", "storage.redirect",
-            "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd", "auth.aws",
-            "auth.bearer", "limits");
+            "log", "http", "http.tls", "storage", "storage.filesystem", "storage.s3", "storage.delete",
+            "storage.redirect", "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd",
+            "auth.aws", "auth.bearer", "auth.token", "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
@@ -46,7 +49,7 @@ final class ConfigKeys {
             Map.entry("log.formatter", "Berth logs plain text"),
             Map.entry("log.fields", "extra log fields are not implemented"),
             Map.entry("log.hooks", "log hooks are not implemented"),
-            Map.entry("http.tls", "TLS is not implemented: Berth serves plain HTTP, terminate TLS in front of it"),
+            Map.entry("http.tls.ciphersuites", "the JDK's cipher suites for the TLS versions allowed are used"),
             Map.entry("http.headers", "custom response headers are not implemented"),
             Map.entry("http.prefix", "a URL prefix is not implemented"),
             Map.entry("http.host", "Berth builds URLs from the request"),
@@ -79,13 +82,20 @@ final class ConfigKeys {
             Map.entry("validation", "manifest URL validation is not implemented"),
             Map.entry("compatibility", "schema 1 manifests are not supported"),
             Map.entry("catalog", "catalog settings are not implemented"),
-            Map.entry("policy", "repository policies are not implemented"));
+            Map.entry("policy", "repository policies are not implemented"),
+            Map.entry("auth.token.autoredirect", "the realm is used as configured"),
+            Map.entry("auth.token.autoredirectpath", "the realm is used as configured"),
+            Map.entry("auth.token.signingalgorithms", "RS*, PS* and ES* tokens are accepted, never none or HS*"));
 
     /**
-     * Authentication Berth cannot do. Starting without the authentication an operator asked for
-     * would open the registry to everyone, so these fail instead of warning.
+     * Security Berth cannot provide. Starting without the authentication or TLS an operator asked
+     * for would open the registry to everyone, so these fail instead of warning.
      */
-    static final Set<String> REFUSED = Set.of("auth.token", "auth.silly");
+    static final Map<String, String> REFUSED = Map.of(
+            "auth.silly", "not supported; Berth authenticates with auth.htpasswd or auth.token only"
+                    + " (refusing to start without the authentication you configured)",
+            "http.tls.letsencrypt", "not supported; give the certificate and key files in http.tls.certificate"
+                    + " and http.tls.key (refusing to start without the TLS you configured)");
 
     private ConfigKeys() {}
 
@@ -99,9 +109,8 @@ final class ConfigKeys {
         node.fieldNames().forEachRemaining(name -> {
             String key = prefix.isEmpty() ? name : prefix + "." + name;
             JsonNode child = node.get(name);
-            if (REFUSED.contains(key)) {
-                throw tree.fail(key, "not supported; Berth authenticates with auth.htpasswd only"
-                        + " (refusing to start without the authentication you configured)");
+            if (REFUSED.containsKey(key)) {
+                throw tree.fail(key, REFUSED.get(key));
             } else if (SECTIONS.contains(key) && child.isObject()) {
                 walk(child, key, tree, envOrigin, warnings);
             } else if (SUPPORTED.contains(key) || SECTIONS.contains(key)) {

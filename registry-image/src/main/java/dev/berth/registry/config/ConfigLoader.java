@@ -56,9 +56,10 @@ public final class ConfigLoader {
         ConfigKeys.check(root, tree, envOrigin, warnings);
 
         checkVersion(tree);
+        Optional<TokenSettings> token = TokenSection.read(tree); // first: it names any auth section beside it
         Optional<RegistryConfig.AwsUsers> aws = AwsSection.read(tree, env);
         RegistryConfig config = new RegistryConfig(readHttp(tree), StorageSection.read(tree), readLog(tree), readHtpasswd(tree),
-                readLimits(tree), AccessSection.read(tree), aws, BearerSection.read(tree, warnings),
+                readLimits(tree), AccessSection.read(tree), aws, BearerSection.read(tree, warnings), token,
                 file.map(f -> new RegistryConfig.Source(f, Map.copyOf(env))));
         if (config.http().secretGenerated()) {
             warnings.add("http.secret: not set, so a random secret was generated; several registry instances"
@@ -148,7 +149,7 @@ public final class ConfigLoader {
             throw tree.fail("http.draintimeout", "must not be negative");
         }
         return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty(),
-                drain);
+                drain, TlsSection.read(tree));
     }
 
     private static Log readLog(ConfigTree tree) {

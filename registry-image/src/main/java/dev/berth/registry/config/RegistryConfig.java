@@ -11,12 +11,14 @@ import java.util.Optional;
  * {@code config.yml} plus {@code REGISTRY_*} environment overrides.
  */
 public record RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
-        Optional<AccessPolicy> access, Optional<AwsUsers> aws, Optional<Bearer> bearer, Optional<Source> source) {
+        Optional<AccessPolicy> access, Optional<AwsUsers> aws, Optional<Bearer> bearer, Optional<TokenSettings> token,
+        Optional<Source> source) {
 
-    /** Without {@code auth.aws} and {@code auth.bearer}, and not read from a file. */
+    /** Without {@code auth.aws}, {@code auth.bearer} and {@code auth.token}, and not read from a file. */
     public RegistryConfig(Http http, StorageSettings storage, Log log, Optional<Htpasswd> htpasswd, Limits limits,
             Optional<AccessPolicy> access) {
-        this(http, storage, log, htpasswd, limits, access, Optional.empty(), Optional.empty(), Optional.empty());
+        this(http, storage, log, htpasswd, limits, access, Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty());
     }
 
     /** Without {@code auth.access}: every authenticated user may do everything, as in registry:2. */
@@ -29,17 +31,32 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
     }
 
     public RegistryConfig withLimits(Limits newLimits) {
-        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access, aws, bearer, source);
+        return new RegistryConfig(http, storage, log, htpasswd, newLimits, access, aws, bearer, token, source);
     }
 
     /** With the per-repository permissions of {@code auth.access}. */
     public RegistryConfig withAccess(AccessPolicy policy) {
-        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, bearer, source);
+        return new RegistryConfig(http, storage, log, htpasswd, limits, Optional.of(policy), aws, bearer, token,
+                source);
+    }
+
+    /** With the external token server of {@code auth.token}. */
+    public RegistryConfig withToken(TokenSettings settings) {
+        return new RegistryConfig(http, storage, log, htpasswd, limits, access, aws, bearer, Optional.of(settings),
+                source);
+    }
+
+    /** With {@code http.tls}. */
+    public RegistryConfig withTls(TlsSettings tls) {
+        return new RegistryConfig(new Http(http.host(), http.port(), http.secret(), http.secretGenerated(),
+                http.drainTimeout(), Optional.of(tls)), storage, log, htpasswd, limits, access, aws, bearer, token,
+                source);
     }
 
     /** With Berth's own bearer tokens ({@code auth.bearer}). */
     public RegistryConfig withBearer(Bearer tokens) {
-        return new RegistryConfig(http, storage, log, htpasswd, limits, access, aws, Optional.of(tokens), source);
+        return new RegistryConfig(http, storage, log, htpasswd, limits, access, aws, Optional.of(tokens), token,
+                source);
     }
 
     /** Where the settings were read: a file and the environment that overrode its keys. */
@@ -63,12 +80,18 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
 
     /**
      * {@code http.*}: where to listen, the secret that signs upload state, and how long a stop
-     * (SIGTERM) waits for requests in flight ({@code http.draintimeout}).
+     * (SIGTERM) waits for requests in flight ({@code http.draintimeout}), and {@code http.tls} when the
+     * registry serves TLS itself.
      */
-    public record Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout) {
+    public record Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout,
+            Optional<TlsSettings> tls) {
 
         /** Berth's default drain timeout (registry:2 stops at once unless told otherwise). */
         public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+        public Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout) {
+            this(host, port, secret, secretGenerated, drainTimeout, Optional.empty());
+        }
 
         public Http(String host, int port, String secret, boolean secretGenerated) {
             this(host, port, secret, secretGenerated, DEFAULT_DRAIN_TIMEOUT);

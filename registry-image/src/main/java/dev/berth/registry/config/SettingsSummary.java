@@ -20,6 +20,11 @@ public final class SettingsSummary {
         lines.add("http.addr: " + hostPort(config.http().host(), config.http().port()));
         lines.add("http.secret: " + (config.http().secretGenerated() ? "generated at start" : "set"));
         lines.add("http.draintimeout: " + GoDuration.format(config.http().drainTimeout()));
+        lines.add("http.tls: " + config.http().tls()
+                .map(t -> "certificate " + t.certificate() + ", key " + t.key() + ", minimumtls " + t.minimumTls()
+                        + (t.clientCas().isEmpty() ? "" : ", client certificates " + (t.clientCertificateRequired()
+                                ? "required" : "verified if given") + " from " + t.clientCas()))
+                .orElse("none: plain HTTP"));
         lines.add("log.level: " + config.log().level());
         StorageSettings storage = config.storage();
         switch (storage.driver()) {
@@ -32,8 +37,12 @@ public final class SettingsSummary {
         lines.add("storage.maintenance.uploadpurging: " + (purging.enabled()
                 ? "uploads older than " + GoDuration.format(purging.age()) + " removed every " + GoDuration.format(purging.interval())
                 : "disabled"));
-        lines.add("auth: " + config.htpasswd()
-                .map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path() + " (re-read when it changes)")
+        lines.add("auth: " + config.token()
+                .map(t -> "token, realm " + t.realm() + ", service \"" + t.service() + "\", issuer \"" + t.issuer()
+                        + "\"" + t.rootCertBundle().map(p -> ", rootcertbundle " + p).orElse("")
+                        + t.jwks().map(p -> ", jwks " + p).orElse(""))
+                .or(() -> config.htpasswd().map(h -> "htpasswd, realm \"" + h.realm() + "\", file " + h.path()
+                        + " (re-read when it changes)"))
                 .or(() -> config.aws().map(a -> "aws, users and rules from SSM parameter " + a.parameter()
                         + ", passwords from Secrets Manager, region " + a.region()
                         + a.endpoint().map(e -> ", endpoint " + e).orElse("") + ", refreshed every "

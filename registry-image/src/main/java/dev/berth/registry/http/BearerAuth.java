@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * ({@link RouteScope}), which is what sends docker, podman, skopeo and containerd to the token
  * endpoint.
  */
-final class BearerAuth {
+final class BearerAuth implements Authentication {
 
     private static final Logger LOG = LoggerFactory.getLogger(BearerAuth.class);
 
@@ -46,7 +46,8 @@ final class BearerAuth {
         return Challenge.bearer(realm.of(request), service);
     }
 
-    RequestAccess authenticate(Exchange exchange, Request request, String client) {
+    @Override
+    public RequestAccess authenticate(Exchange exchange, Request request, String client) {
         Challenge challenge = challenge(request);
         Optional<AccessPolicy> rules = policy.get(); // one snapshot for the whole request
         Optional<Scope> needed = RouteScope.of(exchange.method(), exchange.path());

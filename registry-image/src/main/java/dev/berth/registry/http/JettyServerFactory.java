@@ -65,7 +65,7 @@ final class JettyServerFactory {
         HttpConnectionFactory http1 = new SerialHttpConnectionFactory(http);
         // Big reads from the socket: fewer system calls per GiB pushed.
         http1.setInputBufferSize(IO_BUFFER_SIZE);
-        ServerConnector connector = new ServerConnector(server, http1);
+        ServerConnector connector = new ServerConnector(server, TlsConnector.factories(settings.tls(), http1));
         connector.setHost(settings.host());
         connector.setPort(settings.port());
         connector.setIdleTimeout(IDLE_TIMEOUT_MS);

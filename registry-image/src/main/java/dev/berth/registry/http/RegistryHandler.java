@@ -1,11 +1,7 @@
 package dev.berth.registry.http;
 
-import dev.berth.registry.auth.AccessPolicy;
-import dev.berth.registry.auth.BasicAuthenticator;
-import dev.berth.registry.auth.PasswordCheckRefused;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
@@ -27,27 +23,25 @@ final class RegistryHandler extends Handler.Abstract {
     /** How much of a refused request's unread body is read away to keep the connection open. */
     private static final long DISCARD_LIMIT = 8L * 1024 * 1024;
     private final Router router;
-    private final Optional<BasicAuthenticator> authenticator;
-    private final Optional<BearerMode> bearer;
-    /** The rules as they stand now: they may be reloaded while the registry runs. */
-    private final Supplier<Optional<AccessPolicy>> policy;
+    private final Optional<Authentication> authentication;
+    /** Berth's own token endpoint ({@code auth.bearer}); it checks credentials itself. */
+    private final Optional<TokenEndpoint> tokens;
     private final ClientAddress clients;
     private final long bodyTimeoutMs;
     private final long idleTimeoutMs;
 
     /**
+     * @param authentication empty when no {@code auth} is configured: the API is open
      * @param bodyTimeout while a request with a body is handled, its connection is cut after this
      *     long without a byte moving either way (a stalled upload, a reader that stopped reading)
      * @param idleTimeoutMs the connection's idle timeout between requests, restored afterwards
      */
-    RegistryHandler(Router router, Optional<BasicAuthenticator> authenticator, Optional<BearerMode> bearer,
-            Supplier<Optional<AccessPolicy>> policy, ClientAddress clients, java.time.Duration bodyTimeout,
-            long idleTimeoutMs) {
+    RegistryHandler(Router router, Optional<Authentication> authentication, Optional<TokenEndpoint> tokens,
+            ClientAddress clients, java.time.Duration bodyTimeout, long idleTimeoutMs) {
         super(InvocationType.BLOCKING);
         this.router = router;
-        this.authenticator = authenticator;
-        this.bearer = bearer;
-        this.policy = policy;
+        this.authentication = authentication;
+        this.tokens = tokens;
         this.clients = clients;
         this.bodyTimeoutMs = bodyTimeout.toMillis();
         this.idleTimeoutMs = idleTimeoutMs;
@@ -79,9 +73,9 @@ final class RegistryHandler extends Handler.Abstract {
     private void handle(Exchange exchange, Request request, Callback callback) {
         boolean admitted = false;
         try {
-            if (bearer.isPresent() && exchange.path().equals(TokenEndpoint.PATH)) {
+            if (tokens.isPresent() && exchange.path().equals(TokenEndpoint.PATH)) {
                 // The token endpoint checks credentials itself; its refusals close a connection with a body.
-                bearer.get().endpoint().handle(exchange, clients.of(request));
+                tokens.get().handle(exchange, clients.of(request));
                 callback.succeeded();
                 return;
             }
@@ -140,37 +134,12 @@ final class RegistryHandler extends Handler.Abstract {
         return false;
     }
 
-    /**
-     * With {@code auth.htpasswd} set, every API request needs valid credentials; the health
-     * check stays open for the load balancer. registry:2 answers the same 401 and challenge.
-     * With {@code auth.access} too, a request without credentials goes on as an anonymous caller
-     * and gets what the rules grant to anonymous; {@code /v2/} still asks for credentials, so that
-     * {@code docker login} checks the password instead of trusting a 200.
-     */
+    /** The health check stays open for the load balancer; every other path asks the authentication. */
     private RequestAccess authenticate(Exchange exchange, Request request) {
-        if (authenticator.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
+        if (authentication.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
             return RequestAccess.UNRESTRICTED;
         }
-        String client = clients.of(request);
-        if (bearer.isPresent()) {
-            return bearer.get().auth().authenticate(exchange, request, client);
-        }
-        Optional<String> authorization = exchange.header("Authorization");
-        Optional<String> user;
-        try {
-            user = authenticator.get().authenticate(authorization, client);
-        } catch (PasswordCheckRefused e) {
-            throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
-        }
-        boolean credentials = BasicAuthenticator.presentsCredentials(authorization);
-        Optional<AccessPolicy> rules = policy.get(); // one snapshot for the whole request
-        if (user.isEmpty() && (credentials || rules.isEmpty() || Router.isBase(exchange.path()))) {
-            throw new RegistryException(ErrorCode.UNAUTHORIZED, credentials
-                    ? "wrong user name or password"
-                    : "this registry needs a user name and password (docker login)")
-                    .withHeader("WWW-Authenticate", authenticator.get().challenge());
-        }
-        return new RequestAccess(user, client, rules, authenticator.get().challenge());
+        return authentication.get().authenticate(exchange, request, clients.of(request));
     }
 
     /**

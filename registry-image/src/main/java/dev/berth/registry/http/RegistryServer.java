@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The running registry: its storage, the API's routes ({@link RegistryRoutes}) behind
- * authentication ({@link HtpasswdAuth}) in a Jetty server ({@link JettyServerFactory}), and
+ * authentication ({@link Authentication}) in a Jetty server ({@link JettyServerFactory}), and
  * the purge of abandoned uploads.
  */
 public final class RegistryServer implements AutoCloseable {
@@ -27,8 +27,11 @@ public final class RegistryServer implements AutoCloseable {
     private final Storage storage;
     private final UploadPurger purger;
     private final Optional<HtpasswdAuth> auth;
+    private final boolean tls;
 
-    private RegistryServer(JettyServer jetty, Storage storage, UploadPurger purger, Optional<HtpasswdAuth> auth) {
+    private RegistryServer(JettyServer jetty, Storage storage, UploadPurger purger, Optional<HtpasswdAuth> auth,
+            boolean tls) {
+        this.tls = tls;
         this.jetty = jetty;
         this.storage = storage;
         this.purger = purger;
@@ -38,6 +41,11 @@ public final class RegistryServer implements AutoCloseable {
     public static RegistryServer start(RegistryConfig config) throws Exception {
         if (config.access().isPresent() && config.htpasswd().isEmpty()) {
             throw new IllegalArgumentException("auth.access needs auth.htpasswd: the rules grant to its users");
+        }
+        if (config.token().isPresent() && (config.htpasswd().isPresent() || config.access().isPresent()
+                || config.aws().isPresent() || config.bearer().isPresent())) {
+            throw new IllegalArgumentException("auth.token cannot be combined with auth.htpasswd, auth.access,"
+                    + " auth.aws or auth.bearer: the token server decides who may do what");
         }
         Storage storage = StorageFactory.create(config.storage());
         Clock clock = Clock.systemUTC();
@@ -52,16 +60,20 @@ public final class RegistryServer implements AutoCloseable {
             auth.ifPresent(HtpasswdAuth::close);
             throw e;
         }
-        RegistryHandler handler = new RegistryHandler(router, auth.map(HtpasswdAuth::authenticator), bearer, policy,
+        Optional<Authentication> authentication = config.token().isPresent()
+                ? Optional.of(TokenAuthentication.of(config.token().get(), clock))
+                : bearer.<Authentication>map(BearerMode::auth)
+                        .or(() -> auth.map(a -> new BasicAuthentication(a.authenticator(), policy)));
+        RegistryHandler handler = new RegistryHandler(router, authentication, bearer.map(BearerMode::endpoint),
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
         JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);
         jetty.server().start();
 
         UploadPurger purger = UploadPurger.start(new StaleUploads(storage, clock), config.storage().uploadPurging());
-        RegistryServer registry = new RegistryServer(jetty, storage, purger, auth);
-        LOG.info("Berth registry listening on {}:{} with {} storage", config.http().host(), registry.port(),
-                config.storage().driver().name().toLowerCase());
+        RegistryServer registry = new RegistryServer(jetty, storage, purger, auth, config.http().tls().isPresent());
+        LOG.info("Berth registry listening on {}:{}{} with {} storage", config.http().host(), registry.port(),
+                config.http().tls().isPresent() ? " (TLS)" : "", config.storage().driver().name().toLowerCase());
         return registry;
     }
 
@@ -69,9 +81,9 @@ public final class RegistryServer implements AutoCloseable {
         return jetty.connector().getLocalPort();
     }
 
-    /** {@code http://host:port} as a client on this machine reaches it. */
+    /** {@code http://host:port} (https with {@code http.tls}) as a client on this machine reaches it. */
     public URI baseUri() {
-        return URI.create("http://" + LocalAddress.hostPort(jetty.connector().getHost(), port()));
+        return URI.create((tls ? "https://" : "http://") + LocalAddress.hostPort(jetty.connector().getHost(), port()));
     }
 
     /** How often a connection's second read loop waited for its first (see SerialHttpConnectionFactory). */

@@ -189,9 +189,9 @@ class ValidationTest {
     }
 
     @Test
-    void tokenAuthIsRefusedRatherThanServingWithoutAuth() {
-        assertTrue(failureOf("storage: filesystem\nauth:\n  token:\n    realm: https://auth\n")
-                .startsWith("auth.token: not supported; Berth authenticates with auth.htpasswd only"));
+    void authenticationBerthCannotDoIsRefusedRatherThanServingWithoutAuth() {
+        assertTrue(failureOf("storage: filesystem\nauth:\n  silly:\n    realm: r\n    service: s\n")
+                .startsWith("auth.silly: not supported; Berth authenticates with auth.htpasswd or auth.token only"));
     }
 
     @Test

@@ -79,7 +79,7 @@ public final class RunningRegistry implements BeforeAllCallback, AfterAllCallbac
             RegistryConfig loaded = new ConfigLoader().load(Optional.of(file),
                     Map.of("REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString()));
             config = new RegistryConfig(config.http(), config.storage(), loaded.log(), loaded.htpasswd(),
-                    loaded.limits(), loaded.access(), loaded.aws(), loaded.bearer(), Optional.empty());
+                    loaded.limits(), loaded.access(), loaded.aws(), loaded.bearer(), loaded.token(), Optional.empty());
         }
         server = RegistryServer.start(config);
         client = new RegistryClient(server.baseUri());
