@@ -12,6 +12,8 @@
 # NMT=1 (Berth's native memory summary, by JVM area, saved beside the results),
 # CLIENTS (concurrent pushes of CLIENT_MIB each, default 100 x 16), STALLED (uploads that declare 1 GiB
 # and send nothing, default 200): measured on fresh processes after the rounds; CLIENTS=0 skips it.
+# A third process, Berth with auth on (htpasswd users and auth.bearer tokens), takes the manifest
+# loads beside Berth without auth, with a token from /token: the auth table compares the two.
 # Prints a table (median of the rounds) and writes it with the raw numbers to bench/results/.
 set -euo pipefail
 
@@ -35,7 +37,7 @@ JAVA=${JAVA_HOME:+$JAVA_HOME/bin/}java
 
 fail() { echo "bench: $*" >&2; exit 1; }
 [ -s "$JAR" ] || fail "no $JAR: build it first (mvn -f registry-image/pom.xml package)"
-for tool in curl hey sha256sum "$REFERENCE" "$JAVA"; do command -v "$tool" >/dev/null || fail "$tool not found"; done
+for tool in curl hey htpasswd sha256sum "$REFERENCE" "$JAVA"; do command -v "$tool" >/dev/null || fail "$tool not found"; done
 (( ROUNDS >= 1 && ROUNDS <= 10 )) || fail "ROUNDS must be 1-10"
 (( SIZE_MIB >= 1 && SIZE_MIB <= 4096 )) || fail "SIZE_MIB must be 1-4096"
 (( REQUESTS >= 100 && REQUESTS <= 200000 )) || fail "REQUESTS must be 100-200000"
@@ -46,7 +48,7 @@ mkdir -p "$HERE/results"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RAW=$HERE/results/$STAMP.tsv
 REPORT=$HERE/results/$STAMP.txt
-declare -A PID BASE
+declare -A PID BASE CURL_AUTH
 deadline=$(( SECONDS + MAX_SECONDS ))
 
 cleanup() {
@@ -113,10 +115,41 @@ YAML
   wait_ready berth
 }
 
+# Berth again, with auth on as a deployed stack has it: users (an htpasswd file) and Berth's own
+# bearer tokens. Only the manifest loads run against it, with a token fetched from /token first.
+start_auth_server() {
+  local port
+  port=$(free_port)
+  mkdir -p "$WORK/berth-auth-data"
+  htpasswd -Bbc "$WORK/htpasswd" bench bench-password 2>/dev/null
+  # shellcheck disable=SC2086 # the flags are words
+  REGISTRY_HTTP_ADDR=127.0.0.1:$port REGISTRY_HTTP_SECRET=bench REGISTRY_LOG_LEVEL=warn \
+  REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY="$WORK/berth-auth-data" REGISTRY_STORAGE_DELETE_ENABLED=true \
+  REGISTRY_STORAGE_MAINTENANCE_UPLOADPURGING_ENABLED=false MALLOC_ARENA_MAX=$BERTH_MALLOC_ARENA_MAX \
+  REGISTRY_AUTH_HTPASSWD_REALM=bench REGISTRY_AUTH_HTPASSWD_PATH="$WORK/htpasswd" \
+  REGISTRY_AUTH_BEARER_SIGNINGKEY=bench-signing-key-of-at-least-32-characters REGISTRY_AUTH_BEARER_LIFETIME=30m \
+    "$JAVA" $BERTH_JAVA_OPTS -jar "$JAR" > "$WORK/berth-auth.log" 2>&1 &
+  PID[berth-auth]=$!
+  BASE[berth-auth]=http://127.0.0.1:$port
+  CURL_AUTH[berth-auth]="bench:bench-password"
+  for _ in $(seq 1 100); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' -u "${CURL_AUTH[berth-auth]}" "${BASE[berth-auth]}/v2/")" = 200 ] && return
+    kill -0 "${PID[berth-auth]}" 2>/dev/null || { tail -20 "$WORK/berth-auth.log"; fail "berth-auth exited at start"; }
+    sleep 0.2
+  done
+  fail "berth-auth did not answer /v2/"
+}
+
+# A pull token for the manifest repository, as docker gets one after its 401.
+bench_token() {
+  curl -s -u "${CURL_AUTH[berth-auth]}" "${BASE[berth-auth]}/token?service=berth&scope=repository:bench/manifest:pull" \
+    | sed -n 's/.*"token":"\([^"]*\)".*/\1/p'
+}
+
 stop_servers() {
   for name in "${!PID[@]}"; do kill "${PID[$name]}" 2>/dev/null; wait "${PID[$name]}" 2>/dev/null || true; done
   PID=()
-  rm -rf "$WORK/reference-data" "$WORK/berth-data"
+  rm -rf "$WORK/reference-data" "$WORK/berth-data" "$WORK/berth-auth-data"
 }
 
 now() { date +%s.%N; }
@@ -201,9 +234,9 @@ blob_get() { # name round
 push_small() { # name repo file
   local digest loc code
   digest=sha256:$(sha256sum "$3" | cut -d' ' -f1)
-  curl -s -o /dev/null -D "$WORK/hs" -X POST "${BASE[$1]}/v2/$2/blobs/uploads/"
+  curl -s -o /dev/null -D "$WORK/hs" ${CURL_AUTH[$1]:+-u "${CURL_AUTH[$1]}"} -X POST "${BASE[$1]}/v2/$2/blobs/uploads/"
   loc=$(absolute "$1" "$(location "$WORK/hs")")
-  code=$(curl -s -o /dev/null -w '%{http_code}' -X PUT -H 'Content-Type: application/octet-stream' \
+  code=$(curl -s -o /dev/null -w '%{http_code}' ${CURL_AUTH[$1]:+-u "${CURL_AUTH[$1]}"} -X PUT -H 'Content-Type: application/octet-stream' \
     --data-binary @"$3" "$(with_digest "$loc" "$digest")")
   [ "$code" = 201 ] || fail "$1: small blob push answered $code"
 }
@@ -220,14 +253,19 @@ push_manifest() { # name
  "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:$(sha256sum "$config" | cut -d' ' -f1)","size":$(stat -c %s "$config")},
  "layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":"sha256:$(sha256sum "$layer" | cut -d' ' -f1)","size":1024}]}
 JSON
-  code=$(curl -s -o "$WORK/put.out" -w '%{http_code}' -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
+  code=$(curl -s -o "$WORK/put.out" -w '%{http_code}' ${CURL_AUTH[$1]:+-u "${CURL_AUTH[$1]}"} -X PUT -H 'Content-Type: application/vnd.oci.image.manifest.v1+json' \
     --data-binary @"$manifest" "${BASE[$1]}/v2/bench/manifest/manifests/latest")
   [ "$code" = 201 ] || { cat "$WORK/put.out"; fail "$1: manifest PUT answered $code"; }
 }
 
 manifest_load() { # name round method
-  local out rps ok
-  out=$(timeout 120 hey -n "$REQUESTS" -c "$CONCURRENCY" -m "$3" \
+  local out rps ok token auth=()
+  if [ -n "${CURL_AUTH[$1]:-}" ]; then
+    token=$(bench_token)
+    [ -n "$token" ] || fail "$1: no token from /token"
+    auth=(-H "Authorization: Bearer $token")
+  fi
+  out=$(timeout 120 hey -n "$REQUESTS" -c "$CONCURRENCY" -m "$3" "${auth[@]}" \
     -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
     "${BASE[$1]}/v2/bench/manifest/manifests/latest") || fail "$1: hey $3 failed or timed out"
   rps=$(awk '/Requests\/sec:/ { printf "%.0f", $2 }' <<< "$out")
@@ -250,7 +288,8 @@ echo "bench: writing the blob..."
 head -c "$(( SIZE_MIB * 1048576 ))" /dev/urandom > "$WORK/blob"
 BYTES=$(stat -c %s "$WORK/blob")
 start_servers
-for name in reference berth; do push_manifest "$name"; done
+start_auth_server
+for name in reference berth berth-auth; do push_manifest "$name"; done
 
 completed=0
 for round in $(seq 1 "$ROUNDS"); do
@@ -271,8 +310,10 @@ for round in $(seq 1 "$ROUNDS"); do
   single_post berth "$round"
   write_ceiling "$round"
   for name in "${order[@]}"; do blob_get "$name" "$round"; done
-  for name in "${order[@]}"; do manifest_load "$name" "$round" HEAD; done
-  for name in "${order[@]}"; do manifest_load "$name" "$round" GET; done
+  # Berth with auth on runs beside Berth without, so that the two meet the same machine.
+  if (( round % 2 )); then loads=(reference berth berth-auth); else loads=(berth-auth berth reference); fi
+  for name in "${loads[@]}"; do manifest_load "$name" "$round" HEAD; done
+  for name in "${loads[@]}"; do manifest_load "$name" "$round" GET; done
   completed=$round
 done
 for name in reference berth; do
@@ -371,5 +412,13 @@ stalled_rss_MiB|stalled uploads: peak RSS MiB|
 stalled_health_ms|stalled uploads: GET /v2/ ms|
 ROWS
   echo "this machine writes the blob into a new file at $(value file_write_MiBps machine) MiB/s (dd): the ceiling for any upload"
+  echo
+  echo "auth on (htpasswd users, auth.bearer tokens from /token) against auth off, both Berth, $CONCURRENCY clients:"
+  printf '%-44s %16s %12s %8s  %s\n' metric "Berth auth off" "auth on" ratio target
+  for metric in manifest_HEAD_rps manifest_GET_rps; do
+    off=$(value "$metric" berth); on=$(value "$metric" berth-auth)
+    ratio=$(awk -v a="$on" -v b="$off" 'BEGIN { if (b + 0 > 0 && a + 0 > 0) printf "%.2fx", a / b; else print "-" }')
+    printf '%-44s %16s %12s %8s  %s\n' "${metric%_rps} req/s" "$off" "$on" "$ratio" ">= 0.85x"
+  done
 } | tee "$REPORT"
 echo "bench: raw numbers in $RAW"

@@ -5,6 +5,8 @@ import static dev.berth.cdk.Json.list;
 import static dev.berth.cdk.Json.onlyProps;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -30,13 +32,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.berth.cdk.Synth;
+import dev.berth.cdk.access.AccessDocument;
 import software.amazon.awscdk.assertions.Template;
 
 /**
  * The two halves cannot drift apart: the registry jar built by {@code registry-image/} is started
  * with exactly the environment the synthesized task definition gives the container, against a
- * local S3 (S3Proxy), and an image is pushed to it and pulled back byte-identical. A setting the
+ * local S3 (S3Proxy) and a local stand-in for SSM and Secrets Manager holding the access
+ * parameter and the user secrets as the stack fills them: an anonymous push is refused, the
+ * admin logs in with the password from its secret (the bearer-token flow), and an image is
+ * pushed and pulled back byte-identical. A setting the
  * CDK app renders that the registry does not know, a value it rejects, or a health check path it
  * does not answer fails here, not on the first deploy.
  *
@@ -66,12 +74,14 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
 
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         Path registryJar = RegistryArtifacts.registryJar();
-        try (S3ProxyProcess s3 = S3ProxyProcess.start(work, java)) {
+        String adminPassword = randomHex(16);
+        try (S3ProxyProcess s3 = S3ProxyProcess.start(work, java);
+                AwsStandIn aws = usersInAws(template, fromTemplate, adminPassword)) {
             Path bucketDir = s3.createBucket(bucket);
             int port = Ports.free();
             Map<String, String> env = new TreeMap<>(fromTemplate);
             env.putAll(secrets(RenderedContainer.secretNames(template)));
-            env.putAll(testOnly(port, s3));
+            env.putAll(testOnly(port, s3, aws));
             Path registryLog = work.resolve("registry.log");
             Process registry = startRegistry(java, registryJar, env, registryLog);
             try {
@@ -81,10 +91,21 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
                 Path pushed = work.resolve("pushed");
                 byte[] content = ("pushed by " + getClass().getSimpleName() + "\n").getBytes(StandardCharsets.UTF_8);
                 OciLayout.write(pushed, TAG, "hello.txt", content);
-                String target = "docker://127.0.0.1:" + port + "/" + REPOSITORY + ":" + TAG;
-                skopeo(work, "copy", "--dest-tls-verify=false", "oci:" + pushed + ":" + TAG, target);
+                String host = "127.0.0.1:" + port;
+                String target = "docker://" + host + "/" + REPOSITORY + ":" + TAG;
+                // Private by default: no push and no pull without a login.
+                assertEquals(401, get(base.resolve("/v2/" + REPOSITORY + "/tags/list")), "an anonymous listing");
+                assertNotEquals(0, skopeoExit(work, "copy", "--dest-tls-verify=false", "oci:" + pushed + ":" + TAG,
+                        target), "an anonymous push must fail");
+                // The login the DockerLogin output prints, with the password from the admin's secret.
+                Path authFile = work.resolve("auth.json");
+                skopeo(work, "login", "--tls-verify=false", "--authfile", authFile.toString(), "--username", "admin",
+                        "--password", adminPassword, host);
+                skopeo(work, "copy", "--dest-tls-verify=false", "--dest-authfile", authFile.toString(),
+                        "oci:" + pushed + ":" + TAG, target);
                 Path pulled = work.resolve("pulled");
-                skopeo(work, "copy", "--src-tls-verify=false", target, "oci:" + pulled + ":" + TAG);
+                skopeo(work, "copy", "--src-tls-verify=false", "--src-authfile", authFile.toString(), target,
+                        "oci:" + pulled + ":" + TAG);
 
                 assertEquals(OciLayout.manifestDigest(pushed, TAG), OciLayout.manifestDigest(pulled, TAG),
                         "manifest digest after a round trip");
@@ -96,7 +117,10 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
             } finally {
                 Processes.stop(registry);
             }
-            assertNoIgnoredTemplateKeys(Files.readString(registryLog), fromTemplate.keySet());
+            String log = Files.readString(registryLog);
+            assertNoIgnoredTemplateKeys(log, fromTemplate.keySet());
+            assertTrue(log.contains("auth: aws"), "the registry did not take its users from auth.aws:\n" + log);
+            assertFalse(log.contains(adminPassword), "the admin password appears in the registry's log");
         }
         System.out.printf("%s: synth (shared with other tests) %.1f s, S3Proxy + registry + push + pull %.1f s%n",
                 getClass().getSimpleName(), (synthesized - started) / 1e9, (System.nanoTime() - synthesized) / 1e9);
@@ -163,15 +187,34 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
         assertEquals(KNOWN_SECRETS, names, "ECS secrets of the container: give new ones a stand-in value here");
         Map<String, String> values = new TreeMap<>();
         for (String name : names) {
-            byte[] random = new byte[32];
-            new SecureRandom().nextBytes(random);
-            values.put(name, HexFormat.of().formatHex(random));
+            values.put(name, randomHex(32));
         }
         return values;
     }
 
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    /**
+     * SSM and Secrets Manager as the stack fills them: the access parameter's document (each
+     * user's secret by a stand-in ARN) and the admin's password; other users get random ones.
+     */
+    private static AwsStandIn usersInAws(Template template, Map<String, String> env, String adminPassword)
+            throws IOException {
+        String parameter = env.get("REGISTRY_AUTH_AWS_PARAMETER");
+        assertTrue(parameter != null && !parameter.isBlank(), "the container is not told its access parameter: " + env);
+        Map<String, Object> document = AccessDocument.document(template);
+        Map<String, String> secrets = new TreeMap<>();
+        AccessDocument.userSecrets(template).forEach((id, user) ->
+                secrets.put("arn-of:" + id, user.equals("admin") ? adminPassword : randomHex(16)));
+        return AwsStandIn.start(Map.of(parameter, new ObjectMapper().writeValueAsString(document)), secrets);
+    }
+
     /** Settings that exist only because this runs on a developer machine instead of ECS. */
-    private static Map<String, String> testOnly(int port, S3ProxyProcess s3) {
+    private static Map<String, String> testOnly(int port, S3ProxyProcess s3, AwsStandIn aws) {
         Map<String, String> env = new LinkedHashMap<>();
         // The container's ":5000" would bind every interface of this machine (and may be taken):
         // a loopback address on a free port instead. Its port is checked against the mapping above.
@@ -183,6 +226,11 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
         // In production the task role supplies credentials; there are no keys in the task definition.
         env.put("REGISTRY_STORAGE_S3_ACCESSKEY", S3ProxyProcess.ACCESS_KEY);
         env.put("REGISTRY_STORAGE_S3_SECRETKEY", S3ProxyProcess.SECRET_KEY);
+        // SSM and Secrets Manager on this machine; the task role's credentials stood in for by keys
+        // the stand-in accepts (it does not check signatures).
+        env.put("REGISTRY_AUTH_AWS_ENDPOINT", aws.endpoint().toString());
+        env.put("AWS_ACCESS_KEY_ID", "berth-test");
+        env.put("AWS_SECRET_ACCESS_KEY", "berth-test-secret");
         // The image's Dockerfile sets this (ENV REGISTRY_CONFIGURATION_PATH=/etc/berth/config.yml,
         // a copy of registry-image/config.yml): the container reads that file under the task's variables.
         env.put("REGISTRY_CONFIGURATION_PATH", RegistryArtifacts.imageConfigFile().toString());
@@ -234,9 +282,18 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
     }
 
     private static void skopeo(Path work, String... args) throws Exception {
+        Path out = Files.createTempFile(work, "skopeo", ".log");
+        int exit = skopeoExit(work, out, args);
+        assertEquals(0, exit, "skopeo " + String.join(" ", args) + ":\n" + Files.readString(out));
+    }
+
+    private static int skopeoExit(Path work, String... args) throws Exception {
+        return skopeoExit(work, Files.createTempFile(work, "skopeo", ".log"), args);
+    }
+
+    private static int skopeoExit(Path work, Path out, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("skopeo", "--insecure-policy"));
         command.addAll(List.of(args));
-        Path out = Files.createTempFile(work, "skopeo", ".log");
         Process p;
         try {
             p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
@@ -247,7 +304,7 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
             p.destroyForcibly();
             fail(String.join(" ", command) + " took over 60 s:\n" + Files.readString(out));
         }
-        assertEquals(0, p.exitValue(), String.join(" ", command) + ":\n" + Files.readString(out));
+        return p.exitValue();
     }
 
     private static void assertSameBlobs(Map<String, byte[]> pushed, Map<String, byte[]> pulled) {
