@@ -36,8 +36,8 @@ class RegistryAccessTest {
 
     @Test
     void eachUserGetsAGeneratedPasswordSecretAndNoSecretValueIsInTheTemplate() {
-        assertEquals(List.of("admin"), List.copyOf(AccessDocument.userSecrets(defaults).values()));
-        assertEquals(List.of("admin", "alice", "ci"), AccessDocument.userSecrets(teams).values().stream().sorted().toList());
+        assertEquals(List.of("admin"), List.copyOf(TemplateAccess.userSecrets(defaults).values()));
+        assertEquals(List.of("admin", "alice", "ci"), TemplateAccess.userSecrets(teams).values().stream().sorted().toList());
         for (Template t : List.of(defaults, teams)) {
             for (var secret : t.findResources("AWS::SecretsManager::Secret").entrySet()) {
                 Object generator = at(secret.getValue(), "Properties", "GenerateSecretString");
@@ -48,7 +48,7 @@ class RegistryAccessTest {
                 assertEquals(null, at(generator, "SecretStringTemplate"), secret.getKey());
             }
             t.resourceCountIs("AWS::SecretsManager::SecretTargetAttachment", 0);
-            for (String id : AccessDocument.userSecrets(t).keySet()) {
+            for (String id : TemplateAccess.userSecrets(t).keySet()) {
                 Map<String, Object> generator = map(at(t.findResources("AWS::SecretsManager::Secret").get(id),
                         "Properties", "GenerateSecretString"));
                 assertEquals(Map.of("ExcludePunctuation", true, "IncludeSpace", false, "PasswordLength", 32),
@@ -60,21 +60,21 @@ class RegistryAccessTest {
 
     @Test
     void defaultParameterHasOneAdminAndNoRules() {
-        Map<String, Object> parameter = AccessDocument.parameter(defaults);
+        Map<String, Object> parameter = TemplateAccess.parameter(defaults);
         assertEquals(PARAMETER, parameter.get("Name"));
         assertEquals("String", parameter.get("Type"));
-        String admin = AccessDocument.userSecrets(defaults).keySet().iterator().next();
+        String admin = TemplateAccess.userSecrets(defaults).keySet().iterator().next();
         assertEquals(Map.of(
                 "users", Map.of("admin", Map.of("secret", "arn-of:" + admin, "groups", List.of())),
                 "access", Map.of("admins", List.of("admin"), "groups", Map.of(), "rules", List.of())),
-                AccessDocument.document(defaults));
+                TemplateAccess.document(defaults));
     }
 
     @Test
     void parameterHoldsUsersGroupsRulesAndAnonymousPullsInTheContractsFormat() {
         Map<String, String> secretOf = new LinkedHashMap<>();
-        AccessDocument.userSecrets(teams).forEach((id, user) -> secretOf.put(user, "arn-of:" + id));
-        Map<String, Object> expected = AccessDocument.json("""
+        TemplateAccess.userSecrets(teams).forEach((id, user) -> secretOf.put(user, "arn-of:" + id));
+        Map<String, Object> expected = TemplateAccess.json("""
                 {"users": {
                    "admin": {"secret": "%s", "groups": []},
                    "ci":    {"secret": "%s", "groups": ["builders"]},
@@ -89,7 +89,7 @@ class RegistryAccessTest {
                      {"repositories": ["**"], "actions": ["pull"], "authenticated": true},
                      {"repositories": ["public/**", "docs/*"], "actions": ["pull"], "anonymous": true}]}}
                 """.formatted(secretOf.get("admin"), secretOf.get("ci"), secretOf.get("alice")));
-        Map<String, Object> actual = AccessDocument.document(teams);
+        Map<String, Object> actual = TemplateAccess.document(teams);
         assertEquals(expected, actual);
         // Same order too: the rendered text never depends on hash order.
         assertEquals(List.of("admin", "ci", "alice"), List.copyOf(map(actual.get("users")).keySet()));
@@ -122,8 +122,8 @@ class RegistryAccessTest {
             assertEquals("secretsmanager:GetSecretValue", at(statements.get(1), "Action"));
             Object resource = at(statements.get(1), "Resource");
             List<Object> resources = resource instanceof List<?> l ? List.copyOf(l) : List.of(resource);
-            assertEquals(AccessDocument.userSecrets(t).size(), resources.size());
-            assertEquals(AccessDocument.userSecrets(t).keySet().stream().map(id -> (Object) Map.of("Ref", id))
+            assertEquals(TemplateAccess.userSecrets(t).size(), resources.size());
+            assertEquals(TemplateAccess.userSecrets(t).keySet().stream().map(id -> (Object) Map.of("Ref", id))
                     .collect(java.util.stream.Collectors.toSet()), java.util.Set.copyOf(resources));
             for (Object s : statements) {
                 assertEquals("Allow", at(s, "Effect"));
@@ -150,7 +150,7 @@ class RegistryAccessTest {
                 .equals(at(s, "Name"))).findFirst().orElseThrow(), "ValueFrom", "Ref");
         assertEquals(64, at(defaults.findResources("AWS::SecretsManager::Secret").get(signingKey),
                 "Properties", "GenerateSecretString", "PasswordLength"));
-        assertFalse(AccessDocument.userSecrets(defaults).containsKey(signingKey));
+        assertFalse(TemplateAccess.userSecrets(defaults).containsKey(signingKey));
     }
 
     /**
@@ -171,7 +171,7 @@ class RegistryAccessTest {
         assertEquals(at(before.getValue(), "Properties", "Name"), at(after.getValue(), "Properties", "Name"));
         assertNotEquals(at(before.getValue(), "Properties", "Value"), at(after.getValue(), "Properties", "Value"));
         // The admin kept its secret (and so its password) while users were added around it.
-        assertEquals(AccessDocument.userSecrets(defaults).keySet().iterator().next(), AccessDocument.userSecrets(teams).entrySet().stream()
+        assertEquals(TemplateAccess.userSecrets(defaults).keySet().iterator().next(), TemplateAccess.userSecrets(teams).entrySet().stream()
                 .filter(e -> e.getValue().equals("admin")).findFirst().orElseThrow().getKey());
     }
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.berth.cdk.Synth;
-import dev.berth.cdk.access.AccessDocument;
+import dev.berth.cdk.access.TemplateAccess;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -206,9 +206,9 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
             throws IOException {
         String parameter = env.get("REGISTRY_AUTH_AWS_PARAMETER");
         assertTrue(parameter != null && !parameter.isBlank(), "the container is not told its access parameter: " + env);
-        Map<String, Object> document = AccessDocument.document(template);
+        Map<String, Object> document = TemplateAccess.document(template);
         Map<String, String> secrets = new TreeMap<>();
-        AccessDocument.userSecrets(template).forEach((id, user) ->
+        TemplateAccess.userSecrets(template).forEach((id, user) ->
                 secrets.put("arn-of:" + id, user.equals("admin") ? adminPassword : randomHex(16)));
         return AwsStandIn.start(Map.of(parameter, new ObjectMapper().writeValueAsString(document)), secrets);
     }

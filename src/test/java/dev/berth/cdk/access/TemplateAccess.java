@@ -16,9 +16,9 @@ import java.util.Map;
 import software.amazon.awscdk.assertions.Template;
 
 /** The registry's access document (the {@code auth.aws} SSM parameter) and the user secrets, read from a synthesized template. */
-public final class AccessDocument {
+public final class TemplateAccess {
 
-    private AccessDocument() {
+    private TemplateAccess() {
     }
 
     /** The users' password secrets, logical id to user name (from their description). */
