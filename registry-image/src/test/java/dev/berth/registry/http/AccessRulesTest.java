@@ -267,6 +267,18 @@ class AccessRulesTest {
         assertEquals(201, put.status(), put::toString);
     }
 
+    @Test
+    void aMountWithoutFromLooksNowhereSoABlobInAnUnreadableRepositoryNeverShows() {
+        Image vault = IMAGES.get("secret/vault");
+        RegistryClient.Response mount = as("bob", "POST", "/v2/bob/loot/blobs/uploads/?mount=" + vault.layerDigest());
+        RegistryClient.Response unknown = as("bob", "POST", "/v2/bob/loot/blobs/uploads/?mount="
+                + Blobs.unknownDigest());
+        assertEquals(202, mount.status(), mount::toString);
+        assertEquals(202, unknown.status(), "the same answer as for a blob that exists nowhere");
+        assertEquals(404, as("bob", "HEAD", "/v2/bob/loot/blobs/" + vault.layerDigest()).status(),
+                "nothing was mounted");
+    }
+
     // ---- helpers ----
 
     private static List<String> catalog(String user, String query) {
