@@ -18,11 +18,11 @@ import java.util.function.BooleanSupplier;
  * busy with bcrypt on a two-core task would hold both carrier threads and every other request,
  * the health check among them, would wait. Platform threads are scheduled by the OS beside the
  * carriers, and there are only so many: a check that finds them and their queue full is refused
- * ({@link PasswordCheckRefused}, 429) without any bcrypt. {@link ClientFailures} keeps one client
+ * ({@link PasswordCheckRefused}, 429) without any bcrypt. {@link RecentFailures} keeps one client
  * address from taking them all.
  *
  * <p>Checks of the same credentials at the same time (a client's parallel first requests) share
- * one bcrypt run. {@link UserFailures} limits the failures per user name the same way, from all
+ * one bcrypt run. {@link RecentFailures} limits the failures per user name the same way, from all
  * addresses together. A cheap check (a digest compare, {@code auth.aws}) passes the same limits but
  * runs on the caller's thread.
  */
@@ -35,8 +35,8 @@ public final class PasswordChecks implements AutoCloseable {
     static final int QUEUE_PER_THREAD = 8;
 
     private final ThreadPoolExecutor pool;
-    private final ClientFailures clients;
-    private final UserFailures users;
+    private final RecentFailures clients;
+    private final RecentFailures users;
     private final Map<String, CompletableFuture<Boolean>> running = new ConcurrentHashMap<>();
 
     /**
@@ -49,8 +49,8 @@ public final class PasswordChecks implements AutoCloseable {
 
     /** @param failuresPerUser failed checks one user name may have per minute, from all addresses */
     public PasswordChecks(int threads, int failuresPerClient, int failuresPerUser, Clock clock) {
-        this.clients = new ClientFailures(failuresPerClient, clock);
-        this.users = new UserFailures(failuresPerUser, clock);
+        this.clients = RecentFailures.perClient(failuresPerClient, clock);
+        this.users = RecentFailures.perUser(failuresPerUser, clock);
         this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
                 Thread.ofPlatform().name("berth-password-check-", 1).daemon(true).factory(),

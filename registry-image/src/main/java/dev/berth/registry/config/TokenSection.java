@@ -1,6 +1,6 @@
 package dev.berth.registry.config;
 
-import dev.berth.registry.auth.TrustedTokenKeys;
+import dev.berth.registry.auth.external.TrustedTokenKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

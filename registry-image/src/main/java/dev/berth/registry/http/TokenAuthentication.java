@@ -1,10 +1,10 @@
 package dev.berth.registry.http;
 
 import dev.berth.registry.auth.Action;
-import dev.berth.registry.auth.ExternalTokens;
-import dev.berth.registry.auth.InvalidToken;
-import dev.berth.registry.auth.TokenGrants;
-import dev.berth.registry.auth.TrustedTokenKeys;
+import dev.berth.registry.auth.external.ExternalTokens;
+import dev.berth.registry.auth.external.InvalidToken;
+import dev.berth.registry.auth.external.TokenGrants;
+import dev.berth.registry.auth.external.TrustedTokenKeys;
 import dev.berth.registry.config.TokenSettings;
 import java.io.IOException;
 import java.time.Clock;

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.berth.registry.testing.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.Test;
 /** The limits on password checks: how many run, how many wait, how many one address may fail. */
 class PasswordChecksTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final MovableClock clock = new MovableClock();
     private final AtomicInteger runs = new AtomicInteger();
     private final CountDownLatch release = new CountDownLatch(1);
     private final ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor();
@@ -189,10 +187,10 @@ class PasswordChecksTest {
     @Test
     void theAddressesRememberedAreBounded() {
         try (PasswordChecks checks = new PasswordChecks(1, 1000, clock)) {
-            for (int i = 0; i < ClientFailures.MAX_CLIENTS + 50; i++) {
+            for (int i = 0; i < RecentFailures.MAX_KEYS + 50; i++) {
                 checks.check("10." + (i >> 16) + "." + ((i >> 8) & 255) + "." + (i & 255), "x" + i, check(false));
             }
-            assertTrue(checks.clientsRemembered() <= ClientFailures.MAX_CLIENTS, "" + checks.clientsRemembered());
+            assertTrue(checks.clientsRemembered() <= RecentFailures.MAX_KEYS, "" + checks.clientsRemembered());
         }
     }
 
@@ -201,30 +199,6 @@ class PasswordChecksTest {
         while (!condition.getAsBoolean()) {
             assertTrue(System.nanoTime() < deadline, "timed out");
             Thread.sleep(10);
-        }
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
         }
     }
 }

@@ -10,7 +10,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.berth.registry.auth.LibtrustKeyId;
+import dev.berth.registry.auth.external.LibtrustKeyId;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.config.TokenSettings;
 import dev.berth.registry.testing.Blobs;

@@ -6,18 +6,17 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.SignedJWT;
-import dev.berth.registry.auth.LibtrustKeyId;
+import dev.berth.registry.auth.external.LibtrustKeyId;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.config.TokenSettings;
 import dev.berth.registry.testing.Blobs;
-import dev.berth.registry.testing.FreePort;
 import dev.berth.registry.testing.Pki;
+import dev.berth.registry.testing.ReferenceRegistry;
 import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.Requirement;
 import dev.berth.registry.testing.TokenMinter;
 import dev.berth.registry.testing.TokenMinter.KeyReference;
 import dev.berth.registry.tls.PemFiles;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +25,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -51,7 +49,7 @@ class ExternalTokenComparisonTest {
     @TempDir
     static Path dir;
 
-    private static Process reference;
+    private static ReferenceRegistry reference;
     private static RegistryClient referenceClient;
     private static RegistryServer berth;
     private static RegistryClient berthClient;
@@ -77,52 +75,18 @@ class ExternalTokenComparisonTest {
         kidSigner = new TokenMinter(kid.key(), List.of(kid.certificate()), ISSUER, SERVICE);
         stranger = new TokenMinter(strangerPair.key(), List.of(strangerPair.certificate()), ISSUER, SERVICE);
 
-        int port = FreePort.pick();
-        Path config = Files.writeString(dir.resolve("config.yml"), """
-                version: 0.1
-                log:
-                  level: error
-                  accesslog:
-                    disabled: true
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                http:
-                  addr: 127.0.0.1:%d
-                  secret: comparison
+        reference = ReferenceRegistry.start(dir, """
                 auth:
                   token:
                     realm: %s
                     service: %s
                     issuer: %s
                     rootcertbundle: %s
-                """.formatted(dir.resolve("reference-data"), port, REALM, SERVICE, ISSUER, bundle));
-        reference = new ProcessBuilder(Requirement.findOnPath("docker-registry").toString(), "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("reference.log").toFile()).start();
-        referenceClient = new RegistryClient(URI.create("http://127.0.0.1:" + port));
-        awaitReference();
+                """.formatted(REALM, SERVICE, ISSUER, bundle));
+        referenceClient = reference.client();
         berth = RegistryServer.start(RegistryConfig.forFilesystem(Files.createDirectory(dir.resolve("berth-data")), true)
                 .withToken(new TokenSettings(REALM, SERVICE, ISSUER, Optional.of(bundle), Optional.empty())));
         berthClient = new RegistryClient(berth.baseUri());
-    }
-
-    private static void awaitReference() throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                if (referenceClient.get("/v2/").status() == 401) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                // not listening yet
-            }
-            if (System.nanoTime() > deadline || !reference.isAlive()) {
-                throw new AssertionError("docker-registry did not start: " + Files.readString(dir.resolve("reference.log")));
-            }
-            Thread.sleep(100);
-        }
     }
 
     @AfterAll
@@ -131,10 +95,7 @@ class ExternalTokenComparisonTest {
             berth.close();
         }
         if (reference != null) {
-            reference.destroy();
-            if (!reference.waitFor(10, TimeUnit.SECONDS)) {
-                reference.destroyForcibly().waitFor();
-            }
+            reference.close();
         }
     }
 

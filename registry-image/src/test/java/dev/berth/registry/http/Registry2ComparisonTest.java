@@ -4,22 +4,19 @@ import static dev.berth.registry.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.registry.testing.Blobs;
-import dev.berth.registry.testing.FreePort;
+import dev.berth.registry.testing.ReferenceRegistry;
 import dev.berth.registry.testing.RegistryClient;
-import dev.berth.registry.testing.Requirement;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,7 +32,7 @@ class Registry2ComparisonTest {
     @RegisterExtension
     static final RunningRegistry berth = RunningRegistry.withDelete();
 
-    static Process reference;
+    static ReferenceRegistry reference;
     static Path referenceRoot;
     static RegistryClient referenceClient;
 
@@ -63,52 +60,15 @@ class Registry2ComparisonTest {
 
     @BeforeAll
     static void startReference() throws Exception {
-        Requirement.requireTools("docker-registry"); // CNCF Distribution: apt-get install docker-registry
-        String binary = Requirement.findOnPath("docker-registry").toString();
         referenceRoot = Files.createTempDirectory("berth-reference-");
-        int port = FreePort.pick();
-        Path config = referenceRoot.resolve("config.yml");
-        Files.writeString(config, """
-                version: 0.1
-                log:
-                  level: error
-                  accesslog:
-                    disabled: true
-                storage:
-                  filesystem:
-                    rootdirectory: %s
-                  delete:
-                    enabled: true
-                http:
-                  addr: 127.0.0.1:%d
-                  secret: comparison
-                """.formatted(referenceRoot.resolve("data"), port));
-        reference = new ProcessBuilder(binary, "serve", config.toString())
-                .redirectErrorStream(true).redirectOutput(referenceRoot.resolve("log").toFile()).start();
-        referenceClient = new RegistryClient(URI.create("http://127.0.0.1:" + port));
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (true) {
-            try {
-                if (referenceClient.get("/v2/").status() == 200) {
-                    break;
-                }
-            } catch (RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("docker-registry did not start: "
-                            + Files.readString(referenceRoot.resolve("log")));
-                }
-            }
-            Thread.sleep(100);
-        }
+        reference = ReferenceRegistry.start(referenceRoot, "");
+        referenceClient = reference.client();
     }
 
     @AfterAll
     static void stopReference() throws Exception {
         if (reference != null) {
-            reference.destroy();
-            if (!reference.waitFor(10, TimeUnit.SECONDS)) {
-                reference.destroyForcibly().waitFor();
-            }
+            reference.close();
         }
         RunningRegistry.deleteTree(referenceRoot);
     }

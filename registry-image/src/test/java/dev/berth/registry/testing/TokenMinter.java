@@ -9,7 +9,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.util.Base64;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.berth.registry.auth.LibtrustKeyId;
+import dev.berth.registry.auth.external.LibtrustKeyId;
 import dev.berth.registry.tls.PemFiles;
 import java.io.IOException;
 import java.nio.file.Path;

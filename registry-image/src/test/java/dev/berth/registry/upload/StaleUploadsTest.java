@@ -1,6 +1,5 @@
 package dev.berth.registry.upload;
 
-import dev.berth.registry.storage.StoreCalls;
 import static dev.berth.registry.upload.FailingStorage.failing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +9,7 @@ import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.storage.FilesystemStorage;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoreCalls;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package dev.berth.registry.upload;
 
-import dev.berth.registry.storage.StoreCalls;
 import static dev.berth.registry.upload.FailingStorage.failing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +12,7 @@ import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.oci.ResumableDigest;
 import dev.berth.registry.storage.FilesystemStorage;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoreCalls;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

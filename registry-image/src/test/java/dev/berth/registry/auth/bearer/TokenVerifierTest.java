@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.berth.registry.testing.MovableClock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -16,30 +14,6 @@ import org.junit.jupiter.api.Test;
 class TokenVerifierTest {
 
     private static final String KEY = "unit-test-signing-key-0123456789abcdef";
-
-    /** A clock the test sets. */
-    private static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-06-01T12:00:00Z");
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-    }
 
     private final MovableClock clock = new MovableClock();
     private final TokenSigner signer = new TokenSigner(KEY, "iss", "svc", Duration.ofMinutes(5), Duration.ofDays(30),

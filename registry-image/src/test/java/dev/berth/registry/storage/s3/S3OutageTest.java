@@ -1,6 +1,5 @@
 package dev.berth.registry.storage.s3;
 
-import dev.berth.registry.storage.StoreCalls;
 import static dev.berth.registry.http.ErrorAssertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.RegistryServer;
 import dev.berth.registry.storage.StorageUnavailableException;
+import dev.berth.registry.storage.StoreCalls;
 import dev.berth.registry.testing.FreePort;
 import dev.berth.registry.testing.RegistryClient;
 import java.io.ByteArrayInputStream;

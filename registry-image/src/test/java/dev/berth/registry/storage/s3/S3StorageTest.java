@@ -1,6 +1,5 @@
 package dev.berth.registry.storage.s3;
 
-import dev.berth.registry.storage.StoreCalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,6 +14,7 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.BlobStoreContract;
 import dev.berth.registry.storage.MetadataStoreContract;
 import dev.berth.registry.storage.StorageFixture;
+import dev.berth.registry.storage.StoreCalls;
 import dev.berth.registry.storage.UploadStoreContract;
 import dev.berth.registry.storage.StoredBlob;
 import dev.berth.registry.upload.StaleUploads;

@@ -1,6 +1,5 @@
 package dev.berth.registry.storage.s3;
 
-import dev.berth.registry.storage.StoreCalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.NotFoundException;
+import dev.berth.registry.storage.StoreCalls;
 import dev.berth.registry.storage.UploadChangedException;
 import dev.berth.registry.storage.UploadProgress;
 import dev.berth.registry.testing.Blobs;

@@ -1,4 +1,4 @@
-package dev.berth.registry.auth;
+package dev.berth.registry.auth.external;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.berth.registry.auth;
+package dev.berth.registry.auth.external;
 
 /** A bearer token that is not to be trusted; the message says why, for the log and the 401's message. */
 public final class InvalidToken extends Exception {

@@ -1,4 +1,4 @@
-package dev.berth.registry.auth;
+package dev.berth.registry.auth.external;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,6 +13,8 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.berth.registry.auth.Action;
+import dev.berth.registry.testing.MovableClock;
 import dev.berth.registry.testing.Pki;
 import dev.berth.registry.testing.TokenMinter;
 import dev.berth.registry.tls.PemFiles;
@@ -118,33 +120,9 @@ class ExternalTokensTest {
                 Duration.ofMinutes(2), Map.of("repository:a", List.of("pull"))).build());
         assertTrue(remembering.verify(token).allows("a", Action.PULL));
         assertTrue(remembering.verify(token).allows("a", Action.PULL)); // from memory
-        clock.now = clock.now.plus(Duration.ofMinutes(2)).plus(ExternalTokens.LEEWAY).plusSeconds(1);
+        clock.advance(Duration.ofMinutes(2).plus(ExternalTokens.LEEWAY).plusSeconds(1));
         InvalidToken expired = assertThrows(InvalidToken.class, () -> remembering.verify(token));
         assertEquals("the token has expired", expired.getMessage());
-    }
-
-    /** A clock a test moves forward. */
-    private static final class MovableClock extends Clock {
-        private Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 
     @Test

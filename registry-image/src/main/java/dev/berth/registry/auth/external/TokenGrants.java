@@ -1,5 +1,6 @@
-package dev.berth.registry.auth;
+package dev.berth.registry.auth.external;
 
+import dev.berth.registry.auth.Action;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
