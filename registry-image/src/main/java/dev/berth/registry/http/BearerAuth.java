@@ -50,7 +50,6 @@ final class BearerAuth implements Authentication {
     public RequestAccess authenticate(Exchange exchange, Request request, String client) {
         Challenge challenge = challenge(request);
         Optional<AccessPolicy> rules = policy.get(); // one snapshot for the whole request
-        Optional<Scope> needed = RouteScope.of(exchange.method(), exchange.path());
         Optional<String> authorization = exchange.header("Authorization");
         Optional<String> bearer = BasicCredentials.bearerToken(authorization);
         if (bearer.isPresent()) {
@@ -58,6 +57,7 @@ final class BearerAuth implements Authentication {
             try {
                 token = verifier.verifyAccess(bearer.get());
             } catch (InvalidToken e) {
+                Optional<Scope> needed = RouteScope.of(exchange.method(), exchange.path());
                 LOG.info("token refused: reason={} {} client={}", e.getMessage(), describe(needed), client);
                 throw new RegistryException(ErrorCode.UNAUTHORIZED, "invalid token: " + e.getMessage()
                         + "; fetch a new one (docker login)")
@@ -72,6 +72,8 @@ final class BearerAuth implements Authentication {
             throw RegistryException.tooManyRequests(e.getMessage(), e.retryAfterSeconds());
         }
         boolean credentials = BasicAuthenticator.presentsCredentials(authorization);
+        // Only a refusal names the scope: parsing the route for it costs every request otherwise.
+        Optional<Scope> needed = user.isEmpty() ? RouteScope.of(exchange.method(), exchange.path()) : Optional.empty();
         if (user.isEmpty() && credentials) {
             LOG.info("login failed: user={} {} client={}",
                     BasicCredentials.user(authorization).map(BasicCredentials::forLog).orElse("(unreadable)"),
