@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.registry.http.RunningRegistry;
 import dev.berth.registry.testing.Command;
+import dev.berth.registry.testing.Containerd;
 import dev.berth.registry.testing.Htpasswd;
 import dev.berth.registry.testing.OciLayout;
 import dev.berth.registry.testing.RegistryProcess;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Bearer realm, so skopeo and podman fetch tokens from {@code /token} (with {@code --creds}, or
  * with the auth file {@code login} wrote) and send them with every request. A writer pushes and
  * pulls, a reader pulls but is refused a push, anyone pulls {@code public/**} without logging in,
- * a wrong password fails the login. The registry runs as its own process, configured only by
+ * a wrong password fails the login; containerd's ctr does the same through the POST form of the
+ * token endpoint. The registry runs as its own process, configured only by
  * {@code REGISTRY_*} variables; its log shows the token endpoint at work and holds no password
  * and no token.
  */
@@ -141,6 +143,43 @@ class BearerTokenClientsTest {
         assertNotEquals(0, refused.exitCode(), refused.output());
         assertTrue(refused.output().toLowerCase().contains("denied"), refused.output());
         assertNoSecrets(registry.log(), authFile);
+    }
+
+    /**
+     * containerd asks the token endpoint by POST (OAuth2 password grant) when it holds credentials:
+     * a reader fetches an image, a wrong password is refused there, the reader's push is denied
+     * and the writer's goes through.
+     */
+    @Test
+    void containerdFetchesAndPushesWithTokensFromAPost() throws Exception {
+        Requirement.requireTools("containerd", "ctr");
+        Command.ok(copy(List.of("--dest-creds", "writer:" + WRITER_PW), "oci:" + folder.resolve("in") + ":v1",
+                docker("apps/ctr-source:v1")), TIMEOUT);
+        String source = host() + "/apps/ctr-source:v1";
+        String copy = host() + "/apps/ctr-copy:v1";
+        try (Containerd containerd = Containerd.start(Files.createDirectory(folder.resolve("ctrd")))) {
+            Command wrong = Command.run(containerd.ctr("content", "fetch", "--plain-http", "--user",
+                    "reader:not-the-password", source), TIMEOUT);
+            assertNotEquals(0, wrong.exitCode(), wrong.output());
+            // "failed to fetch oauth token: ... 401": refused at the token endpoint's POST form
+            assertTrue(wrong.output().contains("oauth token") && wrong.output().contains("401"), wrong.output());
+            Command.ok(containerd.ctr("content", "fetch", "--plain-http", "--user", "reader:" + READER_PW, source),
+                    TIMEOUT);
+            Command denied = Command.run(containerd.ctr("images", "push", "--plain-http", "--user",
+                    "reader:" + READER_PW, copy, source), TIMEOUT);
+            assertNotEquals(0, denied.exitCode(), denied.output());
+            assertTrue(denied.output().contains("403"), denied.output());
+            Command.ok(containerd.ctr("images", "push", "--plain-http", "--user", "writer:" + WRITER_PW, copy, source),
+                    TIMEOUT);
+        }
+        Path pulled = folder.resolve("pushed-by-containerd");
+        Command.ok(copy(List.of("--src-creds", "reader:" + READER_PW), docker("apps/ctr-copy:v1"),
+                "oci:" + pulled + ":v1"), TIMEOUT);
+        assertEquals(image.digest(), OciLayout.find(pulled, "v1").path("digest").asText());
+        String log = registry.log();
+        assertTrue(log.contains("TokenEndpoint - access denied: user=reader repository=apps/ctr-copy action=push"),
+                log);
+        assertFalse(log.contains(READER_PW) || log.contains("eyJ"), log);
     }
 
     /** No password in the log, and none of the tokens the clients held (podman and skopeo keep only the auth). */
