@@ -85,6 +85,7 @@ public class RegistryStack extends Stack {
                 .taskDefinition(task.taskDefinition())
                 .desiredTasks(settings.desiredTasks())
                 .maxTasks(maxTasks(settings))
+                .cpuArchitecture(hosts.cpuArchitecture())
                 .build());
         this.loadBalancer = new RegistryLoadBalancer(registry, RegistryLoadBalancer.Props.builder()
                 .vpc(network.vpc())

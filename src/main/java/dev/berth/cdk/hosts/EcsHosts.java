@@ -5,7 +5,10 @@ import java.util.List;
 import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
+import software.amazon.awscdk.services.autoscaling.RollingUpdateOptions;
+import software.amazon.awscdk.services.autoscaling.UpdatePolicy;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
@@ -114,7 +117,10 @@ public class EcsHosts extends Construct {
                 // ECS moves tasks off a host before it goes, and will not scale in a host
                 // that runs tasks; so CDK's legacy drain hook (a Lambda, an SNS topic) is not made.
                 .enableManagedDraining(true)
-                .enableManagedTerminationProtection(true)
+                // Off, so `cdk destroy` (and a rolling host update) can terminate hosts: with it on,
+                // hosts are scale-in protected and deleting the group waits forever (aws-cdk#18179).
+                // Managed draining still moves tasks off a host before it is terminated.
+                .enableManagedTerminationProtection(false)
                 .build();
         // Writes "echo ECS_CLUSTER=<cluster> >> /etc/ecs/ecs.config" into the user data.
         cluster.addAsgCapacityProvider(capacityProvider);
@@ -131,6 +137,11 @@ public class EcsHosts extends Construct {
 
     public AsgCapacityProvider capacityProvider() {
         return capacityProvider;
+    }
+
+    /** The hosts' CPU as ECS names it in the {@code ecs.cpu-architecture} attribute. */
+    public String cpuArchitecture() {
+        return arm ? "arm64" : "x86_64";
     }
 
     /** The hosts' CPU, for building the registry image whatever the deployer's machine is. */
@@ -176,6 +187,27 @@ public class EcsHosts extends Construct {
                 .build()), true);
     }
 
+    /**
+     * A changed launch template (new AMI, instance type) replaces the hosts one at a time,
+     * keeping minHosts in service (CloudFormation launches a new host before it terminates an
+     * old one; it must stay below maxHosts, hence the cap). Each termination waits for managed
+     * draining to move the host's tasks; the pause lets a new host join the cluster first.
+     */
+    static UpdatePolicy rollingUpdate(Props props) {
+        return UpdatePolicy.rollingUpdate(RollingUpdateOptions.builder()
+                .maxBatchSize(1)
+                .minInstancesInService(minInstancesInService(props.minHosts(), props.maxHosts()))
+                .pauseTime(Duration.minutes(ROLLING_PAUSE_MINUTES))
+                .build());
+    }
+
+    static final int ROLLING_PAUSE_MINUTES = 3;
+
+    /** CloudFormation requires MinInstancesInService below the group's MaxSize. */
+    static int minInstancesInService(int minHosts, int maxHosts) {
+        return Math.min(minHosts, maxHosts - 1);
+    }
+
     private AutoScalingGroup createAutoScalingGroup(Props props, LaunchTemplate launchTemplate) {
         AutoScalingGroup group = AutoScalingGroup.Builder.create(this, "Group")
                 .vpc(props.vpc())
@@ -183,6 +215,7 @@ public class EcsHosts extends Construct {
                 .launchTemplate(launchTemplate)
                 .minCapacity(props.minHosts())
                 .maxCapacity(props.maxHosts())
+                .updatePolicy(rollingUpdate(props))
                 .build();
         NagSuppressions.addResourceSuppressions(group, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-AS3")

@@ -75,7 +75,6 @@ class HostsTest {
         Map<String, Object> asg = onlyProps(defaults, "AWS::AutoScaling::AutoScalingGroup");
         assertEquals("2", asg.get("MinSize"));
         assertEquals("4", asg.get("MaxSize"));
-        assertEquals(true, asg.get("NewInstancesProtectedFromScaleIn"));
         Map<String, Object> armAsg = onlyProps(arm, "AWS::AutoScaling::AutoScalingGroup");
         assertEquals("1", armAsg.get("MinSize"));
         assertEquals("3", armAsg.get("MaxSize"));
@@ -87,7 +86,6 @@ class HostsTest {
                 "AutoScalingGroupProvider"));
         assertEquals("ENABLED", at(provider, "ManagedScaling", "Status"));
         assertEquals(100, ((Number) at(provider, "ManagedScaling", "TargetCapacity")).intValue());
-        assertEquals("ENABLED", provider.get("ManagedTerminationProtection"));
         assertEquals("ENABLED", provider.get("ManagedDraining"));
         String providerId = only(defaults, "AWS::ECS::CapacityProvider").getKey();
         assertEquals(List.of(Map.of("Ref", providerId)),
@@ -119,5 +117,48 @@ class HostsTest {
         defaults.resourceCountIs("AWS::SNS::Topic", 0);
         defaults.resourceCountIs("AWS::AutoScaling::LifecycleHook", 0);
         assertFalse(defaults.toJSON().toString().contains("Custom::"));
+    }
+
+    /**
+     * aws-cdk#18179: with managed termination protection the hosts are scale-in protected and
+     * deleting the group never finishes. Off, and no host is protected, so `cdk destroy` works;
+     * managed draining (asserted above) still moves tasks off a host before it goes.
+     */
+    @Test
+    void hostsAreNotScaleInProtectedSoTheStackCanBeDestroyed() {
+        for (Template template : List.of(defaults, arm)) {
+            Map<String, Object> provider = map(at(onlyProps(template, "AWS::ECS::CapacityProvider"),
+                    "AutoScalingGroupProvider"));
+            assertEquals("DISABLED", provider.get("ManagedTerminationProtection"));
+            Object protectedHosts = onlyProps(template, "AWS::AutoScaling::AutoScalingGroup")
+                    .get("NewInstancesProtectedFromScaleIn");
+            assertTrue(protectedHosts == null || Boolean.FALSE.equals(protectedHosts), String.valueOf(protectedHosts));
+        }
+    }
+
+    /** A new launch template version (AMI, instance type) replaces hosts one by one, minHosts kept. */
+    @Test
+    void aChangedLaunchTemplateRollsTheHostsOneAtATimeKeepingMinHostsInService() {
+        Map<String, Object> group = map(only(defaults, "AWS::AutoScaling::AutoScalingGroup").getValue());
+        Map<String, Object> rolling = map(at(group, "UpdatePolicy", "AutoScalingRollingUpdate"));
+        assertEquals(1, rolling.get("MaxBatchSize"));
+        assertEquals(2, rolling.get("MinInstancesInService"));
+        assertEquals("PT3M", rolling.get("PauseTime"));
+        assertTrue(list(rolling.get("SuspendProcesses")).containsAll(
+                List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification")), rolling.toString());
+        // The group follows the template's latest version, so a new version is a change of the group.
+        assertEquals(Map.of("Fn::GetAtt", List.of(only(defaults, "AWS::EC2::LaunchTemplate").getKey(),
+                "LatestVersionNumber")), at(group, "Properties", "LaunchTemplate", "Version"));
+        // minHosts=1, maxHosts=3: one host stays.
+        assertEquals(1, at(only(arm, "AWS::AutoScaling::AutoScalingGroup").getValue(), "UpdatePolicy",
+                "AutoScalingRollingUpdate", "MinInstancesInService"));
+    }
+
+    /** CloudFormation refuses MinInstancesInService equal to MaxSize. */
+    @Test
+    void minInstancesInServiceStaysBelowMaxHosts() {
+        assertEquals(2, EcsHosts.minInstancesInService(2, 4));
+        assertEquals(1, EcsHosts.minInstancesInService(2, 2));
+        assertEquals(0, EcsHosts.minInstancesInService(1, 1));
     }
 }

@@ -5,6 +5,7 @@ import static dev.berth.cdk.Json.list;
 import static dev.berth.cdk.Json.onlyProps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,14 @@ class RegistryServiceTest {
         assertEquals("TargetTrackingScaling", policy.get("PolicyType"));
         assertEquals("ECSServiceAverageCPUUtilization", at(policy, "TargetTrackingScalingPolicyConfiguration",
                 "PredefinedMetricSpecification", "PredefinedMetricType"));
+    }
+
+    /** Tasks run only on hosts of their image's CPU, so switching x86 <-> Graviton rolls safely. */
+    @Test
+    void tasksAreConstrainedToTheHostsCpuArchitecture() {
+        assertEquals(List.of(Map.of("Type", "memberOf", "Expression", "attribute:ecs.cpu-architecture == x86_64")),
+                onlyProps(defaults, "AWS::ECS::Service").get("PlacementConstraints"));
+        assertEquals(List.of(Map.of("Type", "memberOf", "Expression", "attribute:ecs.cpu-architecture == arm64")),
+                onlyProps(custom, "AWS::ECS::Service").get("PlacementConstraints"));
     }
 }
