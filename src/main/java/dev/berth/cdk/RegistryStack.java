@@ -51,6 +51,7 @@ public class RegistryStack extends Stack {
                 .instanceType(settings.instanceType())
                 .minHosts(settings.minHosts())
                 .maxHosts(settings.maxHosts())
+                .logRetention(retention)
                 .build());
         RegistryDomain domain = settings.hasDomain()
                 ? new RegistryDomain(this, "Domain", RegistryDomain.Props.builder()

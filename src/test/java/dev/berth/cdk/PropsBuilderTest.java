@@ -44,7 +44,7 @@ class PropsBuilderTest {
     void hostsNeedEveryProp() {
         assertMissing("EcsHosts.Props", "vpc", () -> EcsHosts.Props.builder().instanceType("t3.small").build());
         // Props are records: their public constructor checks as much as the builder does.
-        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2));
+        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2, null));
     }
 
     @Test

@@ -27,10 +27,17 @@ import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.EcsOptimizedImage;
+import software.amazon.awscdk.services.ecs.ExecuteCommandConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogging;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
@@ -50,8 +57,11 @@ public class EcsHosts extends Construct {
      *                     and the image platform; required
      * @param minHosts     required
      * @param maxHosts     required
+     * @param logRetention how long the cluster's own logs (ECS Exec sessions, Container
+     *                     Insights) are kept; default one month
      */
-    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts) {
+    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts,
+            RetentionDays logRetention) {
         private static final String NAME = "EcsHosts.Props";
 
         public Props {
@@ -60,6 +70,7 @@ public class EcsHosts extends Construct {
             Required.prop(instanceType, NAME, "instanceType");
             Required.prop(minHosts, NAME, "minHosts");
             Required.prop(maxHosts, NAME, "maxHosts");
+            logRetention = logRetention != null ? logRetention : RetentionDays.ONE_MONTH;
         }
 
         public static Builder builder() {
@@ -72,15 +83,17 @@ public class EcsHosts extends Construct {
             private String instanceType;
             private Integer minHosts;
             private Integer maxHosts;
+            private RetentionDays logRetention;
 
             public Builder vpc(IVpc vpc) { this.vpc = vpc; return this; }
             public Builder subnets(SubnetSelection subnets) { this.subnets = subnets; return this; }
             public Builder instanceType(String instanceType) { this.instanceType = instanceType; return this; }
             public Builder minHosts(int minHosts) { this.minHosts = minHosts; return this; }
             public Builder maxHosts(int maxHosts) { this.maxHosts = maxHosts; return this; }
+            public Builder logRetention(RetentionDays retention) { this.logRetention = retention; return this; }
 
             public Props build() {
-                return new Props(vpc, subnets, instanceType, minHosts, maxHosts);
+                return new Props(vpc, subnets, instanceType, minHosts, maxHosts, logRetention);
             }
         }
     }
@@ -94,14 +107,23 @@ public class EcsHosts extends Construct {
     private final Cluster cluster;
     private final SecurityGroup securityGroup;
     private final AsgCapacityProvider capacityProvider;
+    private final LogGroup execLogGroup;
 
     public EcsHosts(Construct scope, String id, Props props) {
         super(scope, id);
         this.instanceType = new InstanceType(props.instanceType());
         this.arm = instanceType.getArchitecture() == InstanceArchitecture.ARM_64;
+        this.execLogGroup = LogGroup.Builder.create(this, "ExecLogGroup").retention(props.logRetention()).build();
         this.cluster = Cluster.Builder.create(this, "Cluster")
                 .vpc(props.vpc())
                 .containerInsightsV2(ContainerInsights.ENABLED)
+                // ECS Exec sessions (commands and their output) go to a log group of this stack.
+                .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
+                        .logging(ExecuteCommandLogging.OVERRIDE)
+                        .logConfiguration(ExecuteCommandLogConfiguration.builder()
+                                .cloudWatchLogGroup(execLogGroup)
+                                .build())
+                        .build())
                 .build();
         this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
                 .vpc(props.vpc())
@@ -109,13 +131,15 @@ public class EcsHosts extends Construct {
                 .allowAllOutbound(true)
                 .build();
         LaunchTemplate launchTemplate = createLaunchTemplate();
+        allowSessionManager(launchTemplate.getRole());
         AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
+        group.getNode().addDependency(createContainerInsightsLogGroup(props.logRetention()));
         this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
                 .autoScalingGroup(group)
                 .enableManagedScaling(true)
                 .targetCapacityPercent(100)
-                // ECS moves tasks off a host before it goes, and will not scale in a host
-                // that runs tasks; so CDK's legacy drain hook (a Lambda, an SNS topic) is not made.
+                // ECS moves tasks off a host before it goes, so CDK's legacy drain hook (a
+                // Lambda, an SNS topic) is not made.
                 .enableManagedDraining(true)
                 // Off, so `cdk destroy` (and a rolling host update) can terminate hosts: with it on,
                 // hosts are scale-in protected and deleting the group waits forever (aws-cdk#18179).
@@ -129,6 +153,11 @@ public class EcsHosts extends Construct {
 
     public ICluster cluster() {
         return cluster;
+    }
+
+    /** Where ECS Exec writes each session's commands and output. */
+    public ILogGroup execLogGroup() {
+        return execLogGroup;
     }
 
     public ISecurityGroup securityGroup() {
@@ -175,6 +204,32 @@ public class EcsHosts extends Construct {
                         .build()))
                 .build();
     }
+
+    /**
+     * The log group Container Insights writes the cluster's performance events to, made by the
+     * stack so it has the retention setting (ECS would otherwise create it, kept forever). ECS
+     * names it after the cluster; the hosts wait for it, so no event can create it first.
+     */
+    private LogGroup createContainerInsightsLogGroup(RetentionDays retention) {
+        return LogGroup.Builder.create(this, "ContainerInsightsLogGroup")
+                .logGroupName("/aws/ecs/containerinsights/" + cluster.getClusterName() + "/performance")
+                .retention(retention)
+                .build();
+    }
+
+    /** Session Manager onto the hosts: no SSH, no key pair, no open port. */
+    private static void allowSessionManager(IRole role) {
+        role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(SESSION_MANAGER_POLICY));
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason("AmazonSSMManagedInstanceCore is the SSM agent's policy for Session Manager, kept "
+                        + "current by AWS as the agent changes; its ssm/ssmmessages/ec2messages calls have no "
+                        + "resource-level permissions to scope.")
+                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/" + SESSION_MANAGER_POLICY))
+                .build()));
+    }
+
+    public static final String SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore";
 
     /** After the cluster has written the agent's statements into the role's default policy. */
     private static void acknowledgeAgentPermissions(IRole role) {

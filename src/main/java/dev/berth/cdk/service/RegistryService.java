@@ -3,6 +3,9 @@ package dev.berth.cdk.service;
 import java.util.List;
 
 import dev.berth.cdk.Required;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
 import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
@@ -117,7 +120,10 @@ public final class RegistryService {
                 .minHealthyPercent(50)
                 .maxHealthyPercent(200)
                 .healthCheckGracePeriod(Duration.seconds(60))
+                // `aws ecs execute-command` into a task (session logged by the cluster's settings).
+                .enableExecuteCommand(true)
                 .build();
+        acknowledgeExecPermissions(props.taskDefinition());
         if (props.cpuArchitecture() != null) {
             // An arm64 image never lands on an x86 host (or back) while hosts of both kinds run
             // during a switch of instanceType: such tasks wait for a host of their kind.
@@ -127,6 +133,18 @@ public final class RegistryService {
         // The strategy names the capacity provider, which must be attached to the cluster first.
         ec2Service.getNode().addDependency(props.cluster());
         return ec2Service;
+    }
+
+    /** CDK writes ECS Exec's statements into the task role's default policy. */
+    private static void acknowledgeExecPermissions(Ec2TaskDefinition definition) {
+        NagSuppressions.addResourceSuppressions(definition.getTaskRole(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("ECS Exec: the SSM agent's ssmmessages channel calls and logs:DescribeLogGroups have no "
+                        + "resource-level permissions; session logs go to the streams (log-group:<name>:*) of the "
+                        + "cluster's exec log group only.")
+                .appliesTo(List.of("Resource::*", RegexAppliesTo.builder()
+                        .regex("/^Resource::arn:.*:log-group:<HostsExecLogGroup[0-9A-F]+>:\\*$/g").build()))
+                .build()), true);
     }
 
     /** CPU, not request count: one request may be a five-second manifest GET or a 2 GB push. */

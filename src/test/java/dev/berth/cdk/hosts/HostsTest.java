@@ -161,4 +161,48 @@ class HostsTest {
         assertEquals(1, EcsHosts.minInstancesInService(2, 2));
         assertEquals(0, EcsHosts.minInstancesInService(1, 1));
     }
+
+    /** Session Manager onto the hosts through the SSM agent's managed policy on the instance role. */
+    @Test
+    void hostsCanBeReachedWithSessionManager() {
+        Object profileRoles = onlyProps(defaults, "AWS::IAM::InstanceProfile").get("Roles");
+        String roleId = String.valueOf(at(list(profileRoles).get(0), "Ref"));
+        Object arns = at(defaults.toJSON().get("Resources"), roleId, "Properties", "ManagedPolicyArns");
+        assertEquals(List.of(Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                ":iam::aws:policy/AmazonSSMManagedInstanceCore")))), arns);
+    }
+
+    /** ECS Exec sessions are logged to a log group of the stack, kept logRetentionDays. */
+    @Test
+    void execSessionsAreLoggedToTheStacksLogGroupWithTheRetentionSetting() {
+        for (Template template : List.of(defaults, arm)) {
+            Map<String, Object> exec = map(at(onlyProps(template, "AWS::ECS::Cluster"), "Configuration",
+                    "ExecuteCommandConfiguration"));
+            assertEquals("OVERRIDE", exec.get("Logging"));
+            Object groupRef = at(exec, "LogConfiguration", "CloudWatchLogGroupName", "Ref");
+            String groupId = String.valueOf(groupRef);
+            assertTrue(groupId.startsWith("HostsExecLogGroup"), groupId);
+            Object days = at(template.toJSON().get("Resources"), groupId, "Properties", "RetentionInDays");
+            assertEquals(template == defaults ? 30 : 90, days);
+        }
+    }
+
+    /**
+     * Container Insights' log group is the stack's (so logRetentionDays applies), named as ECS
+     * names it, and exists before any host can send an event.
+     */
+    @Test
+    void containerInsightsLogGroupIsOwnedWithTheRetentionSettingBeforeAnyHost() {
+        String cluster = only(defaults, "AWS::ECS::Cluster").getKey();
+        Map<String, Map<String, Object>> groups = defaults.findResources("AWS::Logs::LogGroup");
+        var insights = groups.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("HostsContainerInsightsLogGroup")).toList();
+        assertEquals(1, insights.size(), groups.keySet().toString());
+        Map<String, Object> props = map(at(insights.get(0).getValue(), "Properties"));
+        assertEquals(Map.of("Fn::Join", List.of("", List.of("/aws/ecs/containerinsights/", Map.of("Ref", cluster),
+                "/performance"))), props.get("LogGroupName"));
+        assertEquals(30, props.get("RetentionInDays"));
+        Object dependsOn = at(only(defaults, "AWS::AutoScaling::AutoScalingGroup").getValue(), "DependsOn");
+        assertTrue(list(dependsOn).contains(insights.get(0).getKey()), String.valueOf(dependsOn));
+    }
 }
