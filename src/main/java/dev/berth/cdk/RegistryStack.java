@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
+import dev.berth.cdk.monitoring.RegistryMonitoring;
 import dev.berth.cdk.network.RegistryNetwork;
 import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
@@ -100,6 +101,15 @@ public class RegistryStack extends Stack {
         if (domain != null) {
             domain.aliasTo(loadBalancer.loadBalancer());
         }
+        new RegistryMonitoring(this, "Monitoring", RegistryMonitoring.Props.builder()
+                .loadBalancer(loadBalancer.loadBalancer())
+                .targetGroup(loadBalancer.targetGroup())
+                .service(service.service())
+                .registryLogs(task.logGroup())
+                .memoryLimitMiB(RegistryTask.MEMORY_LIMIT_MIB)
+                .memoryReservationMiB(RegistryTask.MEMORY_RESERVATION_MIB)
+                .alarmEmail(settings.alarmEmail())
+                .build());
         createOutputs(settings, images, access);
     }
 
