@@ -101,7 +101,7 @@ public class RegistryStack extends Stack {
         if (domain != null) {
             domain.aliasTo(loadBalancer.loadBalancer());
         }
-        new RegistryMonitoring(this, "Monitoring", RegistryMonitoring.Props.builder()
+        RegistryMonitoring monitoring = new RegistryMonitoring(this, "Monitoring", RegistryMonitoring.Props.builder()
                 .loadBalancer(loadBalancer.loadBalancer())
                 .targetGroup(loadBalancer.targetGroup())
                 .service(service.service())
@@ -111,6 +111,23 @@ public class RegistryStack extends Stack {
                 .alarmEmail(settings.alarmEmail())
                 .build());
         createOutputs(settings, images, access);
+        createOpsOutputs(hosts, service, monitoring);
+    }
+
+    /** What `aws ecs execute-command` and a subscription to the alarms need (README, Operations). */
+    private void createOpsOutputs(EcsHosts hosts, RegistryService service, RegistryMonitoring monitoring) {
+        CfnOutput.Builder.create(this, "ClusterName")
+                .description("The ECS cluster (aws ecs execute-command --cluster ...)")
+                .value(hosts.cluster().getClusterName())
+                .build();
+        CfnOutput.Builder.create(this, "ServiceName")
+                .description("The registry's ECS service (aws ecs list-tasks --service-name ...)")
+                .value(service.service().getServiceName())
+                .build();
+        CfnOutput.Builder.create(this, "AlarmTopicArn")
+                .description("The SNS topic every alarm notifies (subscribe more than alarmEmail here)")
+                .value(monitoring.topic().getTopicArn())
+                .build();
     }
 
     public RegistryLoadBalancer loadBalancer() {
