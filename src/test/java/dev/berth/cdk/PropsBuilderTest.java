@@ -10,6 +10,7 @@ import org.junit.jupiter.api.function.Executable;
 import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
+import dev.berth.cdk.monitoring.RegistryMonitoring;
 import dev.berth.cdk.network.RegistryNetwork;
 import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
@@ -32,6 +33,7 @@ class PropsBuilderTest {
         assertMissing("RegistryTask.Props", "bucket", () -> RegistryTask.Props.builder().build());
         assertMissing("RegistryService.Props", "cluster", () -> RegistryService.Props.builder().build());
         assertMissing("RegistryLoadBalancer.Props", "vpc", () -> RegistryLoadBalancer.Props.builder().build());
+        assertMissing("RegistryMonitoring.Props", "loadBalancer", () -> RegistryMonitoring.Props.builder().build());
     }
 
     @Test

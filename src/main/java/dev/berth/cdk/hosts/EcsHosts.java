@@ -42,9 +42,11 @@ import software.constructs.Construct;
 
 /**
  * The ECS cluster and the EC2 hosts it runs on: a launch template (ECS-optimized Amazon Linux
- * 2023, IMDSv2 only with hop limit 1 so containers cannot reach the host role, encrypted EBS),
- * an Auto Scaling group, and a capacity provider with managed scaling that grows and shrinks
- * the group with the tasks placed on it.
+ * 2023, IMDSv2 only with hop limit 1 so containers cannot reach the host role, encrypted EBS,
+ * Session Manager instead of SSH), an Auto Scaling group that rolls its hosts when the template
+ * changes, and a capacity provider with managed scaling that grows and shrinks the group with
+ * the tasks placed on it. The cluster's own log groups (ECS Exec sessions, Container Insights)
+ * are the stack's, so they are kept only as long as the retention setting says.
  */
 public class EcsHosts extends Construct {
 

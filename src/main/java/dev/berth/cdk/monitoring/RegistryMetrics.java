@@ -72,10 +72,6 @@ public final class RegistryMetrics {
         return MetricOptions.builder().statistic("Sum").period(PERIOD).build();
     }
 
-    public String namespace() {
-        return namespace;
-    }
-
     /** Requests the load balancer forwarded (those it answered itself with a 5xx are not in it). */
     public Metric requests() {
         return loadBalancer.getMetrics().requestCount(sum());
