@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
+import dev.berth.cdk.monitoring.RegistryMonitoring;
 import dev.berth.cdk.network.RegistryNetwork;
 import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
@@ -51,6 +52,7 @@ public class RegistryStack extends Stack {
                 .instanceType(settings.instanceType())
                 .minHosts(settings.minHosts())
                 .maxHosts(settings.maxHosts())
+                .logRetention(retention)
                 .build());
         RegistryDomain domain = settings.hasDomain()
                 ? new RegistryDomain(this, "Domain", RegistryDomain.Props.builder()
@@ -85,6 +87,7 @@ public class RegistryStack extends Stack {
                 .taskDefinition(task.taskDefinition())
                 .desiredTasks(settings.desiredTasks())
                 .maxTasks(maxTasks(settings))
+                .cpuArchitecture(hosts.cpuArchitecture())
                 .build());
         this.loadBalancer = new RegistryLoadBalancer(registry, RegistryLoadBalancer.Props.builder()
                 .vpc(network.vpc())
@@ -98,7 +101,33 @@ public class RegistryStack extends Stack {
         if (domain != null) {
             domain.aliasTo(loadBalancer.loadBalancer());
         }
+        RegistryMonitoring monitoring = new RegistryMonitoring(this, "Monitoring", RegistryMonitoring.Props.builder()
+                .loadBalancer(loadBalancer.loadBalancer())
+                .targetGroup(loadBalancer.targetGroup())
+                .service(service.service())
+                .registryLogs(task.logGroup())
+                .memoryLimitMiB(RegistryTask.MEMORY_LIMIT_MIB)
+                .memoryReservationMiB(RegistryTask.MEMORY_RESERVATION_MIB)
+                .alarmEmail(settings.alarmEmail())
+                .build());
         createOutputs(settings, images, access);
+        createOpsOutputs(hosts, service, monitoring);
+    }
+
+    /** What `aws ecs execute-command` and a subscription to the alarms need (README, Operations). */
+    private void createOpsOutputs(EcsHosts hosts, RegistryService service, RegistryMonitoring monitoring) {
+        CfnOutput.Builder.create(this, "ClusterName")
+                .description("The ECS cluster (aws ecs execute-command --cluster ...)")
+                .value(hosts.cluster().getClusterName())
+                .build();
+        CfnOutput.Builder.create(this, "ServiceName")
+                .description("The registry's ECS service (aws ecs list-tasks --service-name ...)")
+                .value(service.service().getServiceName())
+                .build();
+        CfnOutput.Builder.create(this, "AlarmTopicArn")
+                .description("The SNS topic every alarm notifies (subscribe more than alarmEmail here)")
+                .value(monitoring.topic().getTopicArn())
+                .build();
     }
 
     public RegistryLoadBalancer loadBalancer() {

@@ -32,7 +32,8 @@ public record Settings(
         String existingBucketName,
         int logRetentionDays,
         List<String> allowedClientCidrs,
-        AccessSettings access) {
+        AccessSettings access,
+        String alarmEmail) {
 
     /** How hosts reach the internet (ECR, Secrets Manager, CloudWatch). */
     public enum NatMode {
@@ -59,6 +60,7 @@ public record Settings(
     private static final Pattern CERT_ARN = Pattern.compile(
             "arn:aws[a-z-]*:acm:[a-z0-9-]+:\\d{12}:certificate/[A-Za-z0-9-]+");
     private static final Pattern INSTANCE_TYPE = Pattern.compile("[a-z][a-z0-9-]*\\.[a-z0-9]+");
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s\",]+@[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)+");
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern CIDR = Pattern.compile(
             "(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
@@ -67,7 +69,7 @@ public record Settings(
     public static final List<String> KEYS = List.of("region", "domainName", "hostedZoneId", "hostedZoneName",
             "certificateArn", "instanceType", "minHosts", "maxHosts", "desiredTasks", "natMode",
             "existingBucketName", "logRetentionDays", "allowedClientCidrs", "users", "accessRules",
-            "anonymousPull");
+            "anonymousPull", "alarmEmail");
 
     /**
      * Context keys spelled like ours (CDK's own keys carry ':', '/', '@' or '-'): one that is not
@@ -132,7 +134,8 @@ public record Settings(
                 r.optional("existingBucketName", BUCKET, "an S3 bucket name (3-63 of a-z 0-9 . -), or empty"),
                 r.logRetention(),
                 r.cidrs("allowedClientCidrs"),
-                AccessSettings.from(context));
+                AccessSettings.from(context),
+                r.optional("alarmEmail", EMAIL, "an e-mail address for the alarms' SNS topic, or empty"));
         s.checkCombinations();
         return s;
     }
@@ -147,6 +150,10 @@ public record Settings(
 
     public boolean hasCertificateArn() {
         return !certificateArn.isEmpty();
+    }
+
+    public boolean hasAlarmEmail() {
+        return !alarmEmail.isEmpty();
     }
 
     public boolean importsBucket() {

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.function.Executable;
 import dev.berth.cdk.access.RegistryAccess;
 import dev.berth.cdk.dns.RegistryDomain;
 import dev.berth.cdk.hosts.EcsHosts;
+import dev.berth.cdk.monitoring.RegistryMonitoring;
 import dev.berth.cdk.network.RegistryNetwork;
 import dev.berth.cdk.service.RegistryLoadBalancer;
 import dev.berth.cdk.service.RegistryService;
@@ -32,6 +33,7 @@ class PropsBuilderTest {
         assertMissing("RegistryTask.Props", "bucket", () -> RegistryTask.Props.builder().build());
         assertMissing("RegistryService.Props", "cluster", () -> RegistryService.Props.builder().build());
         assertMissing("RegistryLoadBalancer.Props", "vpc", () -> RegistryLoadBalancer.Props.builder().build());
+        assertMissing("RegistryMonitoring.Props", "loadBalancer", () -> RegistryMonitoring.Props.builder().build());
     }
 
     @Test
@@ -44,7 +46,7 @@ class PropsBuilderTest {
     void hostsNeedEveryProp() {
         assertMissing("EcsHosts.Props", "vpc", () -> EcsHosts.Props.builder().instanceType("t3.small").build());
         // Props are records: their public constructor checks as much as the builder does.
-        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2));
+        assertMissing("EcsHosts.Props", "vpc", () -> new EcsHosts.Props(null, null, "t3.small", 1, 2, null));
     }
 
     @Test

@@ -21,8 +21,8 @@ class RegistryStackTest {
     @Test
     void outputsGiveUrlLoadBalancerBucketAndACopyPasteLoginAsTheAdmin() {
         Map<String, Object> outputs = map(defaults.toJSON().get("Outputs"));
-        assertEquals(List.of("AdminPasswordSecretArn", "BucketName", "DockerLogin", "LoadBalancerDnsName",
-                "RegistryUrl"), outputs.keySet().stream().sorted().toList());
+        assertEquals(List.of("AdminPasswordSecretArn", "AlarmTopicArn", "BucketName", "ClusterName", "DockerLogin",
+                "LoadBalancerDnsName", "RegistryUrl", "ServiceName"), outputs.keySet().stream().sorted().toList());
         assertEquals("The load balancer's own DNS name", at(outputs, "LoadBalancerDnsName", "Description"));
 
         Map<String, Map<String, Object>> admin = defaults.findResources("AWS::SecretsManager::Secret", Map.of(
@@ -38,5 +38,15 @@ class RegistryStackTest {
         assertEquals("Log in as admin (needs the AWS CLI with secretsmanager:GetSecretValue on the secret); "
                 + "plain HTTP also needs the host in Docker's insecure-registries",
                 at(outputs, "DockerLogin", "Description"));
+    }
+
+    /** What the README's "how to get into a task" and alarm subscription commands read. */
+    @Test
+    void outputsNameTheClusterTheServiceAndTheAlarmTopic() {
+        Map<String, Object> outputs = map(defaults.toJSON().get("Outputs"));
+        assertEquals(Map.of("Ref", only(defaults, "AWS::ECS::Cluster").getKey()), at(outputs, "ClusterName", "Value"));
+        assertEquals(Map.of("Fn::GetAtt", List.of(only(defaults, "AWS::ECS::Service").getKey(), "Name")),
+                at(outputs, "ServiceName", "Value"));
+        assertEquals(Map.of("Ref", only(defaults, "AWS::SNS::Topic").getKey()), at(outputs, "AlarmTopicArn", "Value"));
     }
 }

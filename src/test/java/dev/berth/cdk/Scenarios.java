@@ -18,6 +18,7 @@ public final class Scenarios {
     public static final String CERT_ARN =
             "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
     public static final String EXISTING_BUCKET = "acme-existing-images";
+    public static final String ALARM_EMAIL = "registry-ops@example.com";
 
     /** cdk.json as it is. */
     public static Synth defaults() {
@@ -35,6 +36,7 @@ public final class Scenarios {
         c.put("existingBucketName", EXISTING_BUCKET);
         c.put("allowedClientCidrs", "203.0.113.0/24,198.51.100.7/32");
         c.put("logRetentionDays", "90");
+        c.put("alarmEmail", ALARM_EMAIL);
         return Synth.with(c);
     }
 

@@ -31,6 +31,8 @@ class SettingsTest {
         assertFalse(s.importsBucket());
         assertEquals(30, s.logRetentionDays());
         assertEquals(List.of("0.0.0.0/0"), s.allowedClientCidrs());
+        assertFalse(s.hasAlarmEmail());
+        assertEquals("ops@example.com", Synth.settings(Map.of("alarmEmail", "ops@example.com")).alarmEmail());
     }
 
     @Test
@@ -68,6 +70,8 @@ class SettingsTest {
         "hostedZoneId       | zone-1           | a Route 53 hosted zone id",
         "certificateArn     | arn:aws:iam::1:x | an ACM certificate ARN",
         "region             | moon-1           | an AWS region like us-east-1",
+        "alarmEmail         | ops.example.com  | an e-mail address",
+        "alarmEmail         | a@b,c@d.org      | an e-mail address",
     })
     void badValueFailsNamingKeyAndAllowedValues(String key, String value, String allowed) {
         var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(key, value)));

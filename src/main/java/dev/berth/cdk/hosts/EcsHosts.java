@@ -5,7 +5,10 @@ import java.util.List;
 import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.autoscaling.AutoScalingGroup;
+import software.amazon.awscdk.services.autoscaling.RollingUpdateOptions;
+import software.amazon.awscdk.services.autoscaling.UpdatePolicy;
 import software.amazon.awscdk.services.ec2.BlockDevice;
 import software.amazon.awscdk.services.ec2.BlockDeviceVolume;
 import software.amazon.awscdk.services.ec2.EbsDeviceOptions;
@@ -24,17 +27,26 @@ import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerInsights;
 import software.amazon.awscdk.services.ecs.EcsOptimizedImage;
+import software.amazon.awscdk.services.ecs.ExecuteCommandConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogConfiguration;
+import software.amazon.awscdk.services.ecs.ExecuteCommandLogging;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
 
 /**
  * The ECS cluster and the EC2 hosts it runs on: a launch template (ECS-optimized Amazon Linux
- * 2023, IMDSv2 only with hop limit 1 so containers cannot reach the host role, encrypted EBS),
- * an Auto Scaling group, and a capacity provider with managed scaling that grows and shrinks
- * the group with the tasks placed on it.
+ * 2023, IMDSv2 only with hop limit 1 so containers cannot reach the host role, encrypted EBS,
+ * Session Manager instead of SSH), an Auto Scaling group that rolls its hosts when the template
+ * changes, and a capacity provider with managed scaling that grows and shrinks the group with
+ * the tasks placed on it. The cluster's own log groups (ECS Exec sessions, Container Insights)
+ * are the stack's, so they are kept only as long as the retention setting says.
  */
 public class EcsHosts extends Construct {
 
@@ -47,8 +59,11 @@ public class EcsHosts extends Construct {
      *                     and the image platform; required
      * @param minHosts     required
      * @param maxHosts     required
+     * @param logRetention how long the cluster's own logs (ECS Exec sessions, Container
+     *                     Insights) are kept; default one month
      */
-    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts) {
+    public record Props(IVpc vpc, SubnetSelection subnets, String instanceType, Integer minHosts, Integer maxHosts,
+            RetentionDays logRetention) {
         private static final String NAME = "EcsHosts.Props";
 
         public Props {
@@ -57,6 +72,7 @@ public class EcsHosts extends Construct {
             Required.prop(instanceType, NAME, "instanceType");
             Required.prop(minHosts, NAME, "minHosts");
             Required.prop(maxHosts, NAME, "maxHosts");
+            logRetention = logRetention != null ? logRetention : RetentionDays.ONE_MONTH;
         }
 
         public static Builder builder() {
@@ -69,15 +85,17 @@ public class EcsHosts extends Construct {
             private String instanceType;
             private Integer minHosts;
             private Integer maxHosts;
+            private RetentionDays logRetention;
 
             public Builder vpc(IVpc vpc) { this.vpc = vpc; return this; }
             public Builder subnets(SubnetSelection subnets) { this.subnets = subnets; return this; }
             public Builder instanceType(String instanceType) { this.instanceType = instanceType; return this; }
             public Builder minHosts(int minHosts) { this.minHosts = minHosts; return this; }
             public Builder maxHosts(int maxHosts) { this.maxHosts = maxHosts; return this; }
+            public Builder logRetention(RetentionDays retention) { this.logRetention = retention; return this; }
 
             public Props build() {
-                return new Props(vpc, subnets, instanceType, minHosts, maxHosts);
+                return new Props(vpc, subnets, instanceType, minHosts, maxHosts, logRetention);
             }
         }
     }
@@ -91,14 +109,23 @@ public class EcsHosts extends Construct {
     private final Cluster cluster;
     private final SecurityGroup securityGroup;
     private final AsgCapacityProvider capacityProvider;
+    private final LogGroup execLogGroup;
 
     public EcsHosts(Construct scope, String id, Props props) {
         super(scope, id);
         this.instanceType = new InstanceType(props.instanceType());
         this.arm = instanceType.getArchitecture() == InstanceArchitecture.ARM_64;
+        this.execLogGroup = LogGroup.Builder.create(this, "ExecLogGroup").retention(props.logRetention()).build();
         this.cluster = Cluster.Builder.create(this, "Cluster")
                 .vpc(props.vpc())
                 .containerInsightsV2(ContainerInsights.ENABLED)
+                // ECS Exec sessions (commands and their output) go to a log group of this stack.
+                .executeCommandConfiguration(ExecuteCommandConfiguration.builder()
+                        .logging(ExecuteCommandLogging.OVERRIDE)
+                        .logConfiguration(ExecuteCommandLogConfiguration.builder()
+                                .cloudWatchLogGroup(execLogGroup)
+                                .build())
+                        .build())
                 .build();
         this.securityGroup = SecurityGroup.Builder.create(this, "SecurityGroup")
                 .vpc(props.vpc())
@@ -106,15 +133,20 @@ public class EcsHosts extends Construct {
                 .allowAllOutbound(true)
                 .build();
         LaunchTemplate launchTemplate = createLaunchTemplate();
+        allowSessionManager(launchTemplate.getRole());
         AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
+        group.getNode().addDependency(createContainerInsightsLogGroup(props.logRetention()));
         this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
                 .autoScalingGroup(group)
                 .enableManagedScaling(true)
                 .targetCapacityPercent(100)
-                // ECS moves tasks off a host before it goes, and will not scale in a host
-                // that runs tasks; so CDK's legacy drain hook (a Lambda, an SNS topic) is not made.
+                // ECS moves tasks off a host before it goes, so CDK's legacy drain hook (a
+                // Lambda, an SNS topic) is not made.
                 .enableManagedDraining(true)
-                .enableManagedTerminationProtection(true)
+                // Off, so `cdk destroy` (and a rolling host update) can terminate hosts: with it on,
+                // hosts are scale-in protected and deleting the group waits forever (aws-cdk#18179).
+                // Managed draining still moves tasks off a host before it is terminated.
+                .enableManagedTerminationProtection(false)
                 .build();
         // Writes "echo ECS_CLUSTER=<cluster> >> /etc/ecs/ecs.config" into the user data.
         cluster.addAsgCapacityProvider(capacityProvider);
@@ -125,12 +157,22 @@ public class EcsHosts extends Construct {
         return cluster;
     }
 
+    /** Where ECS Exec writes each session's commands and output. */
+    public ILogGroup execLogGroup() {
+        return execLogGroup;
+    }
+
     public ISecurityGroup securityGroup() {
         return securityGroup;
     }
 
     public AsgCapacityProvider capacityProvider() {
         return capacityProvider;
+    }
+
+    /** The hosts' CPU as ECS names it in the {@code ecs.cpu-architecture} attribute. */
+    public String cpuArchitecture() {
+        return arm ? "arm64" : "x86_64";
     }
 
     /** The hosts' CPU, for building the registry image whatever the deployer's machine is. */
@@ -165,6 +207,32 @@ public class EcsHosts extends Construct {
                 .build();
     }
 
+    /**
+     * The log group Container Insights writes the cluster's performance events to, made by the
+     * stack so it has the retention setting (ECS would otherwise create it, kept forever). ECS
+     * names it after the cluster; the hosts wait for it, so no event can create it first.
+     */
+    private LogGroup createContainerInsightsLogGroup(RetentionDays retention) {
+        return LogGroup.Builder.create(this, "ContainerInsightsLogGroup")
+                .logGroupName("/aws/ecs/containerinsights/" + cluster.getClusterName() + "/performance")
+                .retention(retention)
+                .build();
+    }
+
+    /** Session Manager onto the hosts: no SSH, no key pair, no open port. */
+    private static void allowSessionManager(IRole role) {
+        role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(SESSION_MANAGER_POLICY));
+        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason("AmazonSSMManagedInstanceCore is the SSM agent's policy for Session Manager, kept "
+                        + "current by AWS as the agent changes; its ssm/ssmmessages/ec2messages calls have no "
+                        + "resource-level permissions to scope.")
+                .appliesTo(List.of("Policy::arn:<AWS::Partition>:iam::aws:policy/" + SESSION_MANAGER_POLICY))
+                .build()));
+    }
+
+    public static final String SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore";
+
     /** After the cluster has written the agent's statements into the role's default policy. */
     private static void acknowledgeAgentPermissions(IRole role) {
         NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
@@ -176,6 +244,27 @@ public class EcsHosts extends Construct {
                 .build()), true);
     }
 
+    /**
+     * A changed launch template (new AMI, instance type) replaces the hosts one at a time,
+     * keeping minHosts in service (CloudFormation launches a new host before it terminates an
+     * old one; it must stay below maxHosts, hence the cap). Each termination waits for managed
+     * draining to move the host's tasks; the pause lets a new host join the cluster first.
+     */
+    static UpdatePolicy rollingUpdate(Props props) {
+        return UpdatePolicy.rollingUpdate(RollingUpdateOptions.builder()
+                .maxBatchSize(1)
+                .minInstancesInService(minInstancesInService(props.minHosts(), props.maxHosts()))
+                .pauseTime(Duration.minutes(ROLLING_PAUSE_MINUTES))
+                .build());
+    }
+
+    static final int ROLLING_PAUSE_MINUTES = 3;
+
+    /** CloudFormation requires MinInstancesInService below the group's MaxSize. */
+    static int minInstancesInService(int minHosts, int maxHosts) {
+        return Math.min(minHosts, maxHosts - 1);
+    }
+
     private AutoScalingGroup createAutoScalingGroup(Props props, LaunchTemplate launchTemplate) {
         AutoScalingGroup group = AutoScalingGroup.Builder.create(this, "Group")
                 .vpc(props.vpc())
@@ -183,6 +272,7 @@ public class EcsHosts extends Construct {
                 .launchTemplate(launchTemplate)
                 .minCapacity(props.minHosts())
                 .maxCapacity(props.maxHosts())
+                .updatePolicy(rollingUpdate(props))
                 .build();
         NagSuppressions.addResourceSuppressions(group, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-AS3")

@@ -102,17 +102,24 @@ public final class RegistryLoadBalancer {
     private final Construct scope;
     private final boolean https;
     private final ApplicationLoadBalancer loadBalancer;
+    private final ApplicationTargetGroup targetGroup;
 
     /** @param scope the {@code Registry} scope the resources are made in */
     public RegistryLoadBalancer(Construct scope, Props props) {
         this.scope = scope;
         this.https = props.certificate() != null;
         this.loadBalancer = createLoadBalancer(props);
-        createListeners(props, createTargetGroup(props));
+        this.targetGroup = createTargetGroup(props);
+        createListeners(props, targetGroup);
     }
 
     public ApplicationLoadBalancer loadBalancer() {
         return loadBalancer;
+    }
+
+    /** The registry tasks behind the load balancer. */
+    public ApplicationTargetGroup targetGroup() {
+        return targetGroup;
     }
 
     public boolean https() {

@@ -3,6 +3,9 @@ package dev.berth.cdk.service;
 import java.util.List;
 
 import dev.berth.cdk.Required;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.services.applicationautoscaling.EnableScalingProps;
 import software.amazon.awscdk.services.ecs.AsgCapacityProvider;
@@ -15,6 +18,7 @@ import software.amazon.awscdk.services.ecs.Ec2TaskDefinition;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.ecs.IEcsLoadBalancerTarget;
 import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
+import software.amazon.awscdk.services.ecs.PlacementConstraint;
 import software.amazon.awscdk.services.ecs.PlacementStrategy;
 import software.amazon.awscdk.services.ecs.ScalableTaskCount;
 import software.constructs.Construct;
@@ -34,9 +38,11 @@ public final class RegistryService {
      * @param taskDefinition   the registry task ({@link RegistryTask}); required
      * @param desiredTasks     tasks normally running, and the auto-scaling floor; default 2
      * @param maxTasks         the auto-scaling ceiling; default desiredTasks (no scale-out)
+     * @param cpuArchitecture  the {@code ecs.cpu-architecture} tasks must run on ({@code x86_64},
+     *                         {@code arm64}): the image is built for one; default no constraint
      */
     public record Props(ICluster cluster, AsgCapacityProvider capacityProvider, Ec2TaskDefinition taskDefinition,
-            Integer desiredTasks, Integer maxTasks) {
+            Integer desiredTasks, Integer maxTasks, String cpuArchitecture) {
         private static final String NAME = "RegistryService.Props";
 
         public Props {
@@ -61,15 +67,17 @@ public final class RegistryService {
             private Ec2TaskDefinition taskDefinition;
             private Integer desiredTasks;
             private Integer maxTasks;
+            private String cpuArchitecture;
 
             public Builder cluster(ICluster cluster) { this.cluster = cluster; return this; }
             public Builder capacityProvider(AsgCapacityProvider provider) { capacityProvider = provider; return this; }
             public Builder taskDefinition(Ec2TaskDefinition definition) { taskDefinition = definition; return this; }
             public Builder desiredTasks(int desiredTasks) { this.desiredTasks = desiredTasks; return this; }
             public Builder maxTasks(int maxTasks) { this.maxTasks = maxTasks; return this; }
+            public Builder cpuArchitecture(String architecture) { cpuArchitecture = architecture; return this; }
 
             public Props build() {
-                return new Props(cluster, capacityProvider, taskDefinition, desiredTasks, maxTasks);
+                return new Props(cluster, capacityProvider, taskDefinition, desiredTasks, maxTasks, cpuArchitecture);
             }
         }
     }
@@ -112,10 +120,31 @@ public final class RegistryService {
                 .minHealthyPercent(50)
                 .maxHealthyPercent(200)
                 .healthCheckGracePeriod(Duration.seconds(60))
+                // `aws ecs execute-command` into a task (session logged by the cluster's settings).
+                .enableExecuteCommand(true)
                 .build();
+        acknowledgeExecPermissions(props.taskDefinition());
+        if (props.cpuArchitecture() != null) {
+            // An arm64 image never lands on an x86 host (or back) while hosts of both kinds run
+            // during a switch of instanceType: such tasks wait for a host of their kind.
+            ec2Service.addPlacementConstraints(
+                    PlacementConstraint.memberOf("attribute:ecs.cpu-architecture == " + props.cpuArchitecture()));
+        }
         // The strategy names the capacity provider, which must be attached to the cluster first.
         ec2Service.getNode().addDependency(props.cluster());
         return ec2Service;
+    }
+
+    /** CDK writes ECS Exec's statements into the task role's default policy. */
+    private static void acknowledgeExecPermissions(Ec2TaskDefinition definition) {
+        NagSuppressions.addResourceSuppressions(definition.getTaskRole(), List.of(NagPackSuppression.builder()
+                .id("AwsSolutions-IAM5")
+                .reason("ECS Exec: the SSM agent's ssmmessages channel calls and logs:DescribeLogGroups have no "
+                        + "resource-level permissions; session logs go to the streams (log-group:<name>:*) of the "
+                        + "cluster's exec log group only.")
+                .appliesTo(List.of("Resource::*", RegexAppliesTo.builder()
+                        .regex("/^Resource::arn:.*:log-group:<HostsExecLogGroup[0-9A-F]+>:\\*$/g").build()))
+                .build()), true);
     }
 
     /** CPU, not request count: one request may be a five-second manifest GET or a 2 GB push. */

@@ -93,6 +93,9 @@ public final class RegistryTask {
     public static final String CONTAINER_NAME = "registry";
     public static final int CONTAINER_PORT = 5000;
     public static final String HEALTH_PATH = "/healthz";
+    /** What ECS keeps free on a host for a task, and what the task may use at most. */
+    public static final int MEMORY_RESERVATION_MIB = 512;
+    public static final int MEMORY_LIMIT_MIB = 1024;
     /**
      * When a task leaves (deployment, scale-in), requests in flight (a push of a large layer is
      * one long request) get this long twice over: first the ALB drains the target (it finishes
@@ -110,6 +113,7 @@ public final class RegistryTask {
 
     private final Construct scope;
     private final Ec2TaskDefinition taskDefinition;
+    private LogGroup logGroup;
 
     /** @param scope the {@code Registry} scope the resources are made in */
     public RegistryTask(Construct scope, Props props) {
@@ -121,6 +125,11 @@ public final class RegistryTask {
 
     public Ec2TaskDefinition taskDefinition() {
         return taskDefinition;
+    }
+
+    /** The registry container's log group (its request and error lines). */
+    public LogGroup logGroup() {
+        return logGroup;
     }
 
     /**
@@ -189,12 +198,12 @@ public final class RegistryTask {
                 .networkMode(NetworkMode.BRIDGE)
                 .taskRole(taskRole)
                 .build();
-        LogGroup logGroup = LogGroup.Builder.create(scope, "LogGroup").retention(props.logRetention()).build();
+        this.logGroup = LogGroup.Builder.create(scope, "LogGroup").retention(props.logRetention()).build();
         definition.addContainer(CONTAINER_NAME, ContainerDefinitionOptions.builder()
                 .image(registryImage(props.imageDirectory(), props.platform()))
                 .cpu(512)
-                .memoryReservationMiB(512)
-                .memoryLimitMiB(1024)
+                .memoryReservationMiB(MEMORY_RESERVATION_MIB)
+                .memoryLimitMiB(MEMORY_LIMIT_MIB)
                 .environment(registryEnvironment(props.bucket().getBucketName(), Stack.of(scope).getRegion(),
                         props.access().environment()))
                 .secrets(registrySecrets(httpSecret, props.access().signingKey()))

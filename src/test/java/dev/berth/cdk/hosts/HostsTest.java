@@ -75,7 +75,6 @@ class HostsTest {
         Map<String, Object> asg = onlyProps(defaults, "AWS::AutoScaling::AutoScalingGroup");
         assertEquals("2", asg.get("MinSize"));
         assertEquals("4", asg.get("MaxSize"));
-        assertEquals(true, asg.get("NewInstancesProtectedFromScaleIn"));
         Map<String, Object> armAsg = onlyProps(arm, "AWS::AutoScaling::AutoScalingGroup");
         assertEquals("1", armAsg.get("MinSize"));
         assertEquals("3", armAsg.get("MaxSize"));
@@ -87,7 +86,6 @@ class HostsTest {
                 "AutoScalingGroupProvider"));
         assertEquals("ENABLED", at(provider, "ManagedScaling", "Status"));
         assertEquals(100, ((Number) at(provider, "ManagedScaling", "TargetCapacity")).intValue());
-        assertEquals("ENABLED", provider.get("ManagedTerminationProtection"));
         assertEquals("ENABLED", provider.get("ManagedDraining"));
         String providerId = only(defaults, "AWS::ECS::CapacityProvider").getKey();
         assertEquals(List.of(Map.of("Ref", providerId)),
@@ -116,8 +114,97 @@ class HostsTest {
     @Test
     void noDrainHookLambdaOrTopicIsCreated() {
         defaults.resourceCountIs("AWS::Lambda::Function", 0);
-        defaults.resourceCountIs("AWS::SNS::Topic", 0);
+        // The only topic is the alarms' (RegistryMonitoringTest), not a drain hook's.
+        defaults.resourceCountIs("AWS::SNS::Topic", 1);
+        assertTrue(only(defaults, "AWS::SNS::Topic").getKey().startsWith("MonitoringAlarmsTopic"));
         defaults.resourceCountIs("AWS::AutoScaling::LifecycleHook", 0);
         assertFalse(defaults.toJSON().toString().contains("Custom::"));
+    }
+
+    /**
+     * aws-cdk#18179: with managed termination protection the hosts are scale-in protected and
+     * deleting the group never finishes. Off, and no host is protected, so `cdk destroy` works;
+     * managed draining (asserted above) still moves tasks off a host before it goes.
+     */
+    @Test
+    void hostsAreNotScaleInProtectedSoTheStackCanBeDestroyed() {
+        for (Template template : List.of(defaults, arm)) {
+            Map<String, Object> provider = map(at(onlyProps(template, "AWS::ECS::CapacityProvider"),
+                    "AutoScalingGroupProvider"));
+            assertEquals("DISABLED", provider.get("ManagedTerminationProtection"));
+            Object protectedHosts = onlyProps(template, "AWS::AutoScaling::AutoScalingGroup")
+                    .get("NewInstancesProtectedFromScaleIn");
+            assertTrue(protectedHosts == null || Boolean.FALSE.equals(protectedHosts), String.valueOf(protectedHosts));
+        }
+    }
+
+    /** A new launch template version (AMI, instance type) replaces hosts one by one, minHosts kept. */
+    @Test
+    void aChangedLaunchTemplateRollsTheHostsOneAtATimeKeepingMinHostsInService() {
+        Map<String, Object> group = map(only(defaults, "AWS::AutoScaling::AutoScalingGroup").getValue());
+        Map<String, Object> rolling = map(at(group, "UpdatePolicy", "AutoScalingRollingUpdate"));
+        assertEquals(1, rolling.get("MaxBatchSize"));
+        assertEquals(2, rolling.get("MinInstancesInService"));
+        assertEquals("PT3M", rolling.get("PauseTime"));
+        assertTrue(list(rolling.get("SuspendProcesses")).containsAll(
+                List.of("HealthCheck", "ReplaceUnhealthy", "AZRebalance", "AlarmNotification")), rolling.toString());
+        // The group follows the template's latest version, so a new version is a change of the group.
+        assertEquals(Map.of("Fn::GetAtt", List.of(only(defaults, "AWS::EC2::LaunchTemplate").getKey(),
+                "LatestVersionNumber")), at(group, "Properties", "LaunchTemplate", "Version"));
+        // minHosts=1, maxHosts=3: one host stays.
+        assertEquals(1, at(only(arm, "AWS::AutoScaling::AutoScalingGroup").getValue(), "UpdatePolicy",
+                "AutoScalingRollingUpdate", "MinInstancesInService"));
+    }
+
+    /** CloudFormation refuses MinInstancesInService equal to MaxSize. */
+    @Test
+    void minInstancesInServiceStaysBelowMaxHosts() {
+        assertEquals(2, EcsHosts.minInstancesInService(2, 4));
+        assertEquals(1, EcsHosts.minInstancesInService(2, 2));
+        assertEquals(0, EcsHosts.minInstancesInService(1, 1));
+    }
+
+    /** Session Manager onto the hosts through the SSM agent's managed policy on the instance role. */
+    @Test
+    void hostsCanBeReachedWithSessionManager() {
+        Object profileRoles = onlyProps(defaults, "AWS::IAM::InstanceProfile").get("Roles");
+        String roleId = String.valueOf(at(list(profileRoles).get(0), "Ref"));
+        Object arns = at(defaults.toJSON().get("Resources"), roleId, "Properties", "ManagedPolicyArns");
+        assertEquals(List.of(Map.of("Fn::Join", List.of("", List.of("arn:", Map.of("Ref", "AWS::Partition"),
+                ":iam::aws:policy/AmazonSSMManagedInstanceCore")))), arns);
+    }
+
+    /** ECS Exec sessions are logged to a log group of the stack, kept logRetentionDays. */
+    @Test
+    void execSessionsAreLoggedToTheStacksLogGroupWithTheRetentionSetting() {
+        for (Template template : List.of(defaults, arm)) {
+            Map<String, Object> exec = map(at(onlyProps(template, "AWS::ECS::Cluster"), "Configuration",
+                    "ExecuteCommandConfiguration"));
+            assertEquals("OVERRIDE", exec.get("Logging"));
+            Object groupRef = at(exec, "LogConfiguration", "CloudWatchLogGroupName", "Ref");
+            String groupId = String.valueOf(groupRef);
+            assertTrue(groupId.startsWith("HostsExecLogGroup"), groupId);
+            Object days = at(template.toJSON().get("Resources"), groupId, "Properties", "RetentionInDays");
+            assertEquals(template == defaults ? 30 : 90, days);
+        }
+    }
+
+    /**
+     * Container Insights' log group is the stack's (so logRetentionDays applies), named as ECS
+     * names it, and exists before any host can send an event.
+     */
+    @Test
+    void containerInsightsLogGroupIsOwnedWithTheRetentionSettingBeforeAnyHost() {
+        String cluster = only(defaults, "AWS::ECS::Cluster").getKey();
+        Map<String, Map<String, Object>> groups = defaults.findResources("AWS::Logs::LogGroup");
+        var insights = groups.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("HostsContainerInsightsLogGroup")).toList();
+        assertEquals(1, insights.size(), groups.keySet().toString());
+        Map<String, Object> props = map(at(insights.get(0).getValue(), "Properties"));
+        assertEquals(Map.of("Fn::Join", List.of("", List.of("/aws/ecs/containerinsights/", Map.of("Ref", cluster),
+                "/performance"))), props.get("LogGroupName"));
+        assertEquals(30, props.get("RetentionInDays"));
+        Object dependsOn = at(only(defaults, "AWS::AutoScaling::AutoScalingGroup").getValue(), "DependsOn");
+        assertTrue(list(dependsOn).contains(insights.get(0).getKey()), String.valueOf(dependsOn));
     }
 }
