@@ -12,27 +12,50 @@ import java.util.regex.Pattern;
  */
 final class Router {
 
-    /** The health check's path, outside the API (and its authentication). */
+    /** The liveness check's path, outside the API (and its authentication). */
     static final String HEALTH_PATH = "/healthz";
+    /** The readiness check's path (storage answers), outside the API too. */
+    static final String READY_PATH = "/readyz";
+    /** The route pattern of the API's version check, as logs and metrics name it. */
+    static final String BASE_ROUTE = "/v2/";
+    static final String CATALOG_ROUTE = "/v2/_catalog";
+    static final String UPLOADS_ROUTE = "/v2/{name}/blobs/uploads/{uuid}";
 
-    private record Route(Pattern pattern, RouteHandler handler) {}
+    /** @param name the route as logs and metrics name it, e.g. {@code /v2/{name}/manifests/{reference}} */
+    private record Route(Pattern pattern, String name, RouteHandler handler) {}
 
     private final RouteHandler base;
     private final RouteHandler catalog;
     private final RouteHandler health;
+    private final RouteHandler readiness;
     private final List<Route> repositoryRoutes;
+    private final UploadsInProgress uploadsInProgress;
 
     private Router(Builder handlers) {
         this.base = required(handlers.base, "base");
         this.catalog = required(handlers.catalog, "catalog");
         this.health = required(handlers.health, "health");
+        this.readiness = required(handlers.readiness, "readiness");
+        this.uploadsInProgress = handlers.uploadsInProgress;
         this.repositoryRoutes = List.of(
                 // "/blobs/uploads" without the slash starts an upload too (registry:2 redirects it).
-                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), required(handlers.uploads, "uploads")),
-                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), required(handlers.blobs, "blobs")),
-                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), required(handlers.manifests, "manifests")),
-                new Route(Pattern.compile("/v2/(.+)/tags/list()"), required(handlers.tags, "tags")),
-                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), required(handlers.referrers, "referrers")));
+                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), UPLOADS_ROUTE,
+                        required(handlers.uploads, "uploads")),
+                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), "/v2/{name}/blobs/{digest}",
+                        required(handlers.blobs, "blobs")),
+                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), "/v2/{name}/manifests/{reference}",
+                        required(handlers.manifests, "manifests")),
+                new Route(Pattern.compile("/v2/(.+)/tags/list()"), "/v2/{name}/tags/list",
+                        required(handlers.tags, "tags")),
+                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), "/v2/{name}/referrers/{digest}",
+                        required(handlers.referrers, "referrers")));
+    }
+
+    /** Counts the upload requests whose body is being received; {@link #NONE} counts nothing. */
+    interface UploadsInProgress {
+        UploadsInProgress NONE = delta -> { };
+
+        void add(int delta);
     }
 
     /** A router is built with each handler named, so that none can take another's place. */
@@ -49,8 +72,22 @@ final class Router {
         private RouteHandler manifests;
         private RouteHandler tags;
         private RouteHandler referrers;
+        private RouteHandler readiness;
+        private UploadsInProgress uploadsInProgress = UploadsInProgress.NONE;
 
         private Builder() {}
+
+        /** {@link #READY_PATH}. */
+        Builder readiness(RouteHandler handler) {
+            this.readiness = handler;
+            return this;
+        }
+
+        /** Told when an upload body starts and stops being received (a metric). */
+        Builder uploadsInProgress(UploadsInProgress counter) {
+            this.uploadsInProgress = counter;
+            return this;
+        }
 
         /** {@code /v2/}: the API version check. */
         Builder base(RouteHandler handler) {
@@ -117,15 +154,18 @@ final class Router {
     boolean route(Exchange exchange) throws IOException {
         String path = exchange.path();
         if (isBase(path)) {
+            exchange.facts().routed(BASE_ROUTE, "");
             base.handle(exchange, "", "");
             return true;
         }
-        if (path.equals("/v2/_catalog")) {
+        if (path.equals(CATALOG_ROUTE)) {
+            exchange.facts().routed(CATALOG_ROUTE, "");
             catalog.handle(exchange, "", "");
             return true;
         }
-        if (path.equals(HEALTH_PATH)) {
-            health.handle(exchange, "", "");
+        if (path.equals(HEALTH_PATH) || path.equals(READY_PATH)) {
+            exchange.facts().routed(path, "");
+            (path.equals(HEALTH_PATH) ? health : readiness).handle(exchange, "", "");
             return true;
         }
         for (Route route : repositoryRoutes) {
@@ -138,11 +178,26 @@ final class Router {
                                     + " joined by '.', '_', '__' or '-', separated by '/', at most "
                                     + RepositoryName.MAX_LENGTH + " characters");
                 }
-                route.handler().handle(exchange, name, m.group(2) == null ? "" : m.group(2));
+                exchange.facts().routed(route.name(), name);
+                handle(route, exchange, name, m.group(2) == null ? "" : m.group(2));
                 return true;
             }
         }
         return false;
+    }
+
+    private void handle(Route route, Exchange exchange, String name, String parameter) throws IOException {
+        boolean upload = route.name().equals(UPLOADS_ROUTE) && exchange.hasBody();
+        if (!upload) {
+            route.handler().handle(exchange, name, parameter);
+            return;
+        }
+        uploadsInProgress.add(1);
+        try {
+            route.handler().handle(exchange, name, parameter);
+        } finally {
+            uploadsInProgress.add(-1);
+        }
     }
 
     /** {@code /v2/}, the API version check clients call first (and {@code docker login} relies on). */
