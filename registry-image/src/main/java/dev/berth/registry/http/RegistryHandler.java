@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.oci.RepositoryName;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
@@ -82,6 +83,11 @@ final class RegistryHandler extends Handler.Abstract {
                 callback.succeeded();
                 return;
             }
+            Router.Match match = router.match(exchange.path());
+            if (match != null) {
+                exchange.facts().routed(match.pattern(),
+                        RepositoryName.isValid(match.name()) ? match.name() : "");
+            }
             exchange.access(authenticate(exchange, request));
             if (authentication.isPresent()) {
                 exchange.facts().user(exchange.access().caller());
@@ -90,7 +96,7 @@ final class RegistryHandler extends Handler.Abstract {
             // After authentication: the refusal reads the body away (bounded) so that the client
             // reads the 501 rather than a reset; an unauthenticated body is never read.
             refuseTransferCodings(exchange);
-            if (!router.route(exchange)) {
+            if (!router.route(exchange, match)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
             }
             callback.succeeded();

@@ -150,54 +150,62 @@ final class Router {
         return handler;
     }
 
-    /** Answers the exchange; false when no route matches the path. */
-    boolean route(Exchange exchange) throws IOException {
-        String path = exchange.path();
+    /**
+     * The route a path takes, known before authentication so that a refused request is logged
+     * and counted under its route too; null when no route matches.
+     */
+    record Match(String pattern, RouteHandler handler, String name, String parameter, boolean upload) {}
+
+    Match match(String path) {
         if (isBase(path)) {
-            exchange.facts().routed(BASE_ROUTE, "");
-            base.handle(exchange, "", "");
-            return true;
+            return new Match(BASE_ROUTE, base, "", "", false);
         }
         if (path.equals(CATALOG_ROUTE)) {
-            exchange.facts().routed(CATALOG_ROUTE, "");
-            catalog.handle(exchange, "", "");
-            return true;
+            return new Match(CATALOG_ROUTE, catalog, "", "", false);
         }
-        if (path.equals(HEALTH_PATH) || path.equals(READY_PATH)) {
-            exchange.facts().routed(path, "");
-            (path.equals(HEALTH_PATH) ? health : readiness).handle(exchange, "", "");
-            return true;
+        if (path.equals(HEALTH_PATH)) {
+            return new Match(HEALTH_PATH, health, "", "", false);
+        }
+        if (path.equals(READY_PATH)) {
+            return new Match(READY_PATH, readiness, "", "", false);
         }
         for (Route route : repositoryRoutes) {
             Matcher m = route.pattern().matcher(path);
             if (m.matches()) {
-                String name = m.group(1);
-                if (!RepositoryName.isValid(name)) {
-                    throw new RegistryException(ErrorCode.NAME_INVALID,
-                            "invalid repository name '" + truncate(name) + "': lower-case components of [a-z0-9]"
-                                    + " joined by '.', '_', '__' or '-', separated by '/', at most "
-                                    + RepositoryName.MAX_LENGTH + " characters");
-                }
-                exchange.facts().routed(route.name(), name);
-                handle(route, exchange, name, m.group(2) == null ? "" : m.group(2));
-                return true;
+                return new Match(route.name(), route.handler(), m.group(1), m.group(2) == null ? "" : m.group(2),
+                        route.name().equals(UPLOADS_ROUTE));
             }
         }
-        return false;
+        return null;
     }
 
-    private void handle(Route route, Exchange exchange, String name, String parameter) throws IOException {
-        boolean upload = route.name().equals(UPLOADS_ROUTE) && exchange.hasBody();
-        if (!upload) {
-            route.handler().handle(exchange, name, parameter);
-            return;
+    /** Answers the exchange; false when no route matches the path. */
+    boolean route(Exchange exchange) throws IOException {
+        return route(exchange, match(exchange.path()));
+    }
+
+    /** Answers the exchange by its {@link #match}; false when there was none. */
+    boolean route(Exchange exchange, Match match) throws IOException {
+        if (match == null) {
+            return false;
+        }
+        if (!match.name().isEmpty() && !RepositoryName.isValid(match.name())) {
+            throw new RegistryException(ErrorCode.NAME_INVALID,
+                    "invalid repository name '" + truncate(match.name()) + "': lower-case components of [a-z0-9]"
+                            + " joined by '.', '_', '__' or '-', separated by '/', at most "
+                            + RepositoryName.MAX_LENGTH + " characters");
+        }
+        if (!match.upload() || !exchange.hasBody()) {
+            match.handler().handle(exchange, match.name(), match.parameter());
+            return true;
         }
         uploadsInProgress.add(1);
         try {
-            route.handler().handle(exchange, name, parameter);
+            match.handler().handle(exchange, match.name(), match.parameter());
         } finally {
             uploadsInProgress.add(-1);
         }
+        return true;
     }
 
     /** {@code /v2/}, the API version check clients call first (and {@code docker login} relies on). */
