@@ -38,7 +38,8 @@ final class ConfigKeys {
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
-            "log", "log.accesslog", "http", "http.debug", "http.tls", "storage", "storage.filesystem", "storage.s3", "storage.delete",
+            "log", "log.accesslog", "http", "http.debug", "http.tls", "storage", "storage.filesystem", "storage.s3",
+            "storage.delete",
             "storage.redirect", "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd",
             "auth.aws", "auth.bearer", "auth.token", "limits");
 
