@@ -227,7 +227,7 @@ kill -TERM "$pid"
 for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
 kill -0 "$pid" 2>/dev/null && fail "the registry still runs 10s after SIGTERM"
 wait "$runner" 2>/dev/null || true
-grep -q "INFO Main - stopped" "$WORK/registry.log" || { logs; fail "no clean stop in the log"; }
+grep -q "\"msg\":\"stopped\",\"logger\":\"dev.berth.registry.Main\"" "$WORK/registry.log" || { logs; fail "no clean stop in the log"; }
 echo "    stopped cleanly"
 
 step "Dockerfile verified"

@@ -6,6 +6,7 @@ import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.config.SettingsSummary;
 import dev.berth.registry.http.LocalAddress;
 import dev.berth.registry.http.RegistryServer;
+import dev.berth.registry.logging.LogSettings;
 import java.io.IOException;
 import java.net.HttpURLConnection;
 import java.net.URI;
@@ -91,8 +92,7 @@ public final class Main {
             System.err.println("berth: invalid configuration: " + e.getMessage());
             return FAILED;
         }
-        applyLogLevel(config.log().level());
-        // The first logger is made only now, so slf4j-simple reads the configured level.
+        LogSettings.configure(config.log().level(), config.log().format());
         Logger log = LoggerFactory.getLogger(Main.class);
         log.info("configuration: {}", ConfigLoader.describeSource(file, env));
         SettingsSummary.lines(config).forEach(line -> log.info("  {}", line));
@@ -113,15 +113,6 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return OK;
-    }
-
-    /**
-     * slf4j-simple reads its levels when the first logger is made. Jetty stays at info when the
-     * registry logs at debug: its debug output would drown the registry's.
-     */
-    private static void applyLogLevel(String level) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
-        System.setProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", level.equals("debug") ? "info" : level);
     }
 
     /** SIGTERM (docker stop, ECS): finish requests in flight, then exit. */

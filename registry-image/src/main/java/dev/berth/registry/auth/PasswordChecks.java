@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -27,6 +28,11 @@ import java.util.function.BooleanSupplier;
  * runs on the caller's thread.
  */
 public final class PasswordChecks implements AutoCloseable {
+
+    /** How a check ended, as counted for the metrics. */
+    public enum Outcome { MATCHED, MISMATCHED, REFUSED }
+
+    private final LongAdder[] outcomes = {new LongAdder(), new LongAdder(), new LongAdder()};
 
     /**
      * Checks that may wait per thread: at cost 10 (tens of milliseconds each) the last one waits
@@ -91,6 +97,7 @@ public final class PasswordChecks implements AutoCloseable {
                 throw e;
             }
         } catch (PasswordCheckRefused e) {
+            outcomes[Outcome.REFUSED.ordinal()].increment();
             finish(credentials, mine);
             mine.completeExceptionally(e);
             return await(mine);
@@ -98,6 +105,7 @@ public final class PasswordChecks implements AutoCloseable {
         Runnable run = () -> {
             try {
                 boolean matched = matches.getAsBoolean();
+                outcomes[(matched ? Outcome.MATCHED : Outcome.MISMATCHED).ordinal()].increment();
                 clients.finished(client, matched);
                 user.ifPresent(name -> users.finished(name, matched));
                 finish(credentials, mine);
@@ -118,11 +126,17 @@ public final class PasswordChecks implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             clients.released(client); // not run, so not a failure of the client
             user.ifPresent(users::released);
+            outcomes[Outcome.REFUSED.ordinal()].increment();
             finish(credentials, mine);
             mine.completeExceptionally(new PasswordCheckRefused(
                     "too many password checks at once; try again in a moment", 1));
         }
         return await(mine);
+    }
+
+    /** Checks (runs: requests sharing one run count once) that ended so since the start. */
+    public long count(Outcome outcome) {
+        return outcomes[outcome.ordinal()].sum();
     }
 
     /** Later checks of the same credentials run bcrypt again (a password may have been changed). */

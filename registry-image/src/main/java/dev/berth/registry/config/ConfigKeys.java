@@ -15,8 +15,8 @@ final class ConfigKeys {
     /** Keys whose value Berth uses. */
     static final Set<String> SUPPORTED = Set.of(
             "version",
-            "log.level",
-            "http.addr", "http.net", "http.secret", "http.draintimeout",
+            "log.level", "log.formatter", "log.accesslog.disabled",
+            "http.addr", "http.debug.addr", "http.net", "http.secret", "http.draintimeout",
             "http.tls.certificate", "http.tls.key", "http.tls.clientcas", "http.tls.minimumtls", "http.tls.clientauth",
             "storage.filesystem.rootdirectory",
             "storage.s3.bucket", "storage.s3.region", "storage.s3.regionendpoint", "storage.s3.forcepathstyle",
@@ -38,15 +38,14 @@ final class ConfigKeys {
 
     /** Sections whose keys are checked one by one. */
     static final Set<String> SECTIONS = Set.of(
-            "log", "http", "http.tls", "storage", "storage.filesystem", "storage.s3", "storage.delete",
+            "log", "log.accesslog", "http", "http.debug", "http.tls", "storage", "storage.filesystem", "storage.s3",
+            "storage.delete",
             "storage.redirect", "storage.maintenance", "storage.maintenance.uploadpurging", "auth", "auth.htpasswd",
             "auth.aws", "auth.bearer", "auth.token", "limits");
 
     /** registry:2 features Berth does not implement: the whole key is ignored with this reason. */
     static final Map<String, String> NOT_IMPLEMENTED = Map.ofEntries(
             Map.entry("loglevel", "deprecated in registry:2; use log.level"),
-            Map.entry("log.accesslog", "access logs are not implemented"),
-            Map.entry("log.formatter", "Berth logs plain text"),
             Map.entry("log.fields", "extra log fields are not implemented"),
             Map.entry("log.hooks", "log hooks are not implemented"),
             Map.entry("http.tls.ciphersuites", "the JDK's cipher suites for the TLS versions allowed are used"),
@@ -54,7 +53,7 @@ final class ConfigKeys {
             Map.entry("http.prefix", "a URL prefix is not implemented"),
             Map.entry("http.host", "Berth builds URLs from the request"),
             Map.entry("http.relativeurls", "Berth builds URLs from the request"),
-            Map.entry("http.debug", "the debug server is not implemented; use /healthz"),
+            Map.entry("http.debug.prometheus", "metrics are always at /metrics on http.debug.addr"),
             Map.entry("http.http2", "HTTP/2 settings are not implemented"),
             Map.entry("http.h2c", "HTTP/2 settings are not implemented"),
             Map.entry("storage.cache", "Berth needs no blob descriptor cache"),

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.berth.registry.config.RegistryConfig.Htpasswd;
 import dev.berth.registry.config.RegistryConfig.Http;
 import dev.berth.registry.config.RegistryConfig.Log;
+import dev.berth.registry.logging.LogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -149,15 +150,42 @@ public final class ConfigLoader {
             throw tree.fail("http.draintimeout", "must not be negative");
         }
         return new Http(addr.host(), addr.port(), secret.orElseGet(ConfigLoader::randomSecret), secret.isEmpty(),
-                drain, TlsSection.read(tree));
+                drain, TlsSection.read(tree), readDebug(tree));
     }
 
-    private static Log readLog(ConfigTree tree) {
+    /** registry:2's {@code http.debug.addr}; unset or empty: no debug listener. */
+    private static Optional<RegistryConfig.Debug> readDebug(ConfigTree tree) {
+        Optional<String> text = tree.string("http.debug.addr").filter(s -> !s.isBlank());
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            HttpAddress addr = HttpAddress.parse(text.get());
+            return Optional.of(new RegistryConfig.Debug(addr.host(), addr.port()));
+        } catch (IllegalArgumentException e) {
+            throw tree.fail("http.debug.addr", e.getMessage());
+        }
+    }
+
+    private Log readLog(ConfigTree tree) {
         String level = tree.string("log.level", "info").trim().toLowerCase(Locale.ROOT);
         if (!LOG_LEVELS.contains(level)) {
             throw tree.fail("log.level", "must be one of " + String.join(", ", LOG_LEVELS) + ", got \"" + level + "\"");
         }
-        return new Log(level);
+        LogFormat format = LogFormat.forOutput();
+        Optional<String> formatter = tree.string("log.formatter").filter(s -> !s.isBlank());
+        if (formatter.isPresent()) {
+            if (formatter.get().trim().equalsIgnoreCase("logstash")) {
+                warnings.add("log.formatter: logstash is written as json (one JSON object per line)");
+                format = LogFormat.JSON;
+            } else {
+                format = LogFormat.parse(formatter.get());
+                if (format == null) {
+                    throw tree.fail("log.formatter", "must be text, json or logstash, got \"" + formatter.get() + "\"");
+                }
+            }
+        }
+        return new Log(level, format, !tree.bool("log.accesslog.disabled", false));
     }
 
     private static Optional<Htpasswd> readHtpasswd(ConfigTree tree) {

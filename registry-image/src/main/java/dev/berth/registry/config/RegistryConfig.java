@@ -1,6 +1,7 @@
 package dev.berth.registry.config;
 
 import dev.berth.registry.auth.AccessPolicy;
+import dev.berth.registry.logging.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -46,10 +47,20 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
                 source);
     }
 
+    /** With other {@code http.*} settings. */
+    public RegistryConfig withHttp(Http settings) {
+        return new RegistryConfig(settings, storage, log, htpasswd, limits, access, aws, bearer, token, source);
+    }
+
+    /** With other {@code log.*} settings. */
+    public RegistryConfig withLog(Log settings) {
+        return new RegistryConfig(http, storage, settings, htpasswd, limits, access, aws, bearer, token, source);
+    }
+
     /** With {@code http.tls}. */
     public RegistryConfig withTls(TlsSettings tls) {
         return new RegistryConfig(new Http(http.host(), http.port(), http.secret(), http.secretGenerated(),
-                http.drainTimeout(), Optional.of(tls)), storage, log, htpasswd, limits, access, aws, bearer, token,
+                http.drainTimeout(), Optional.of(tls), http.debug()), storage, log, htpasswd, limits, access, aws, bearer, token,
                 source);
     }
 
@@ -84,10 +95,20 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
      * registry serves TLS itself.
      */
     public record Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout,
-            Optional<TlsSettings> tls) {
+            Optional<TlsSettings> tls, Optional<Debug> debug) {
 
         /** Berth's default drain timeout (registry:2 stops at once unless told otherwise). */
         public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+
+        public Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout,
+                Optional<TlsSettings> tls) {
+            this(host, port, secret, secretGenerated, drainTimeout, tls, Optional.empty());
+        }
+
+        /** With the debug listener ({@code http.debug.addr}) on {@code address}. */
+        public Http withDebug(Debug address) {
+            return new Http(host, port, secret, secretGenerated, drainTimeout, tls, Optional.of(address));
+        }
 
         public Http(String host, int port, String secret, boolean secretGenerated, Duration drainTimeout) {
             this(host, port, secret, secretGenerated, drainTimeout, Optional.empty());
@@ -126,8 +147,23 @@ public record RegistryConfig(Http http, StorageSettings storage, Log log, Option
     /** {@code storage.maintenance.uploadpurging.*}: removal of abandoned uploads. */
     public record UploadPurging(boolean enabled, Duration age, Duration interval) {}
 
-    /** {@code log.level}. */
-    public record Log(String level) {}
+    /**
+     * {@code http.debug.addr}: a second listener, never routed by the load balancer, for
+     * {@code /metrics} and the health checks; port 0 picks a free one (tests).
+     */
+    public record Debug(String host, int port) {}
+
+    /**
+     * {@code log.level}, {@code log.formatter} (text or json; unset: text at a terminal, json
+     * elsewhere) and whether the per-request line is written ({@code log.accesslog.disabled}).
+     */
+    public record Log(String level, LogFormat format, boolean accessLog) {
+
+        /** At a level, in the format for this process's output, with the access log. */
+        public Log(String level) {
+            this(level, LogFormat.forOutput(), true);
+        }
+    }
 
     /** {@code auth.htpasswd.*}. */
     public record Htpasswd(String realm, Path path) {}

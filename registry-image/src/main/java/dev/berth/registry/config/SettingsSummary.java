@@ -25,7 +25,11 @@ public final class SettingsSummary {
                         + (t.clientCas().isEmpty() ? "" : ", client certificates " + (t.clientCertificateRequired()
                                 ? "required" : "verified if given") + " from " + t.clientCas()))
                 .orElse("none: plain HTTP"));
+        lines.add("http.debug.addr: " + config.http().debug().map(d -> hostPort(d.host(), d.port())
+                + " (/metrics, /healthz, /readyz)").orElse("none: no metrics listener"));
         lines.add("log.level: " + config.log().level());
+        lines.add("log.formatter: " + config.log().format().name().toLowerCase(java.util.Locale.ROOT));
+        lines.add("log.accesslog.disabled: " + !config.log().accessLog());
         StorageSettings storage = config.storage();
         switch (storage.driver()) {
             case FILESYSTEM -> lines.add("storage.filesystem.rootdirectory: " + storage.filesystemRoot().toAbsolutePath().normalize());

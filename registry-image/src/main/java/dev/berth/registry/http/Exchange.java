@@ -35,11 +35,18 @@ public final class Exchange {
     private Fields query;
     private boolean sent;
     private RequestAccess access = RequestAccess.UNRESTRICTED;
+    private final RequestFacts facts;
 
-    Exchange(Request request, Response response) {
+    Exchange(Request request, Response response, RequestFacts facts) {
         this.request = request;
         this.response = response;
+        this.facts = facts;
         this.path = UnreservedPath.decode(request.getHttpURI().getPath());
+    }
+
+    /** What the log line and metrics will say about this request. */
+    RequestFacts facts() {
+        return facts;
     }
 
     /** What the caller may do; set once authentication has identified it. */

@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.RequestLog;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -38,7 +39,8 @@ final class JettyServerFactory {
 
     private JettyServerFactory() {}
 
-    static JettyServer create(RegistryConfig.Http settings, Limits limits, Handler handler) {
+    /** @param requests told about every answered request (the access log and the metrics) */
+    static JettyServer create(RegistryConfig.Http settings, Limits limits, Handler handler, RequestLog requests) {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("berth");
         threads.setVirtualThreadsExecutor(Executors.newVirtualThreadPerTaskExecutor());
@@ -51,6 +53,7 @@ final class JettyServerFactory {
         // flight finish, up to http.draintimeout: a push of a large layer is one long PATCH.
         server.setHandler(new GracefulHandler(handler));
         server.setErrorHandler(new JsonErrorHandler());
+        server.setRequestLog(requests);
         server.setStopTimeout(settings.drainTimeout().toMillis()); // 0: stop at once, as registry:2
         return new JettyServer(server, connector);
     }

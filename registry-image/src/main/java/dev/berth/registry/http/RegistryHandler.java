@@ -1,5 +1,6 @@
 package dev.berth.registry.http;
 
+import dev.berth.registry.oci.RepositoryName;
 import java.io.IOException;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpException;
@@ -50,7 +51,9 @@ final class RegistryHandler extends Handler.Abstract {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
-        Exchange exchange = new Exchange(request, response);
+        String id = RequestId.of(request);
+        response.getHeaders().put(RequestId.HEADER, id);
+        Exchange exchange = new Exchange(request, response, RequestFacts.start(request, id, clients.of(request)));
         if (!exchange.hasBody()) {
             handle(exchange, request, callback);
             return true;
@@ -75,16 +78,25 @@ final class RegistryHandler extends Handler.Abstract {
         try {
             if (tokens.isPresent() && exchange.path().equals(TokenEndpoint.PATH)) {
                 // The token endpoint checks credentials itself; its refusals close a connection with a body.
-                tokens.get().handle(exchange, clients.of(request));
+                exchange.facts().routed(TokenEndpoint.PATH, "");
+                tokens.get().handle(exchange, exchange.facts().client());
                 callback.succeeded();
                 return;
             }
+            Router.Match match = router.match(exchange.path());
+            if (match != null) {
+                exchange.facts().routed(match.pattern(),
+                        RepositoryName.isValid(match.name()) ? match.name() : "");
+            }
             exchange.access(authenticate(exchange, request));
+            if (authentication.isPresent()) {
+                exchange.facts().user(exchange.access().caller());
+            }
             admitted = true;
             // After authentication: the refusal reads the body away (bounded) so that the client
             // reads the 501 rather than a reset; an unauthenticated body is never read.
             refuseTransferCodings(exchange);
-            if (!router.route(exchange)) {
+            if (!router.route(exchange, match)) {
                 throw new RegistryException(ErrorCode.UNSUPPORTED, 404, "no such API endpoint: " + exchange.path());
             }
             callback.succeeded();
@@ -134,12 +146,13 @@ final class RegistryHandler extends Handler.Abstract {
         return false;
     }
 
-    /** The health check stays open for the load balancer; every other path asks the authentication. */
+    /** The health checks stay open for the load balancer; every other path asks the authentication. */
     private RequestAccess authenticate(Exchange exchange, Request request) {
-        if (authentication.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)) {
+        if (authentication.isEmpty() || exchange.path().equals(Router.HEALTH_PATH)
+                || exchange.path().equals(Router.READY_PATH)) {
             return RequestAccess.UNRESTRICTED;
         }
-        return authentication.get().authenticate(exchange, request, clients.of(request));
+        return authentication.get().authenticate(exchange, request, exchange.facts().client());
     }
 
     /**

@@ -17,14 +17,18 @@ import dev.berth.registry.http.limits.Admission;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.upload.UploadStateSigner;
 import dev.berth.registry.upload.Uploads;
+import dev.berth.registry.health.Health;
+import dev.berth.registry.metrics.RegistryMetrics;
 import java.time.Clock;
+import java.util.Optional;
 
 /** The API's handlers over one storage, each with its share of the request limits, behind a router. */
 final class RegistryRoutes {
 
     private RegistryRoutes() {}
 
-    static Router wire(Storage storage, RegistryConfig config, Clock clock) {
+    static Router wire(Storage storage, RegistryConfig config, Clock clock, Health health,
+            Optional<RegistryMetrics> metrics) {
         boolean delete = config.storage().deleteEnabled();
         Limits limits = config.limits();
         Catalog catalog = new Catalog(storage);
@@ -35,7 +39,10 @@ final class RegistryRoutes {
         return Router.builder()
                 .base(new BaseHandler())
                 .catalog(new CatalogHandler(catalog))
-                .health(new HealthHandler(storage))
+                .health(new HealthHandler(health::live))
+                .readiness(new HealthHandler(health::ready))
+                .uploadsInProgress(metrics.<Router.UploadsInProgress>map(m -> m::uploadsInProgress)
+                        .orElse(Router.UploadsInProgress.NONE))
                 .uploads(new UploadHandler(uploads, blobs, signer, storage.minimumChunkLength(),
                         new Admission("upload bodies", limits.uploads(), limits.uploadWait()), limits.bodyTimeout()))
                 .blobs(new BlobHandler(storage, blobs, delete))

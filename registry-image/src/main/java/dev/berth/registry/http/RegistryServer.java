@@ -7,7 +7,13 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageFactory;
 import dev.berth.registry.upload.StaleUploads;
 import dev.berth.registry.upload.UploadPurger;
+import dev.berth.registry.auth.PasswordChecks;
+import dev.berth.registry.health.Health;
+import dev.berth.registry.health.StorageProbe;
+import dev.berth.registry.metrics.MeteredStorage;
+import dev.berth.registry.metrics.RegistryMetrics;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -23,19 +29,29 @@ public final class RegistryServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
 
+    /** How often readiness reads from storage, and after how long without an answer it counts as failed. */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration PROBE_SLOW_AFTER = Duration.ofSeconds(10);
+
     private final JettyServer jetty;
     private final Storage storage;
     private final UploadPurger purger;
     private final Optional<HtpasswdAuth> auth;
     private final boolean tls;
+    private final Health health;
+    private final StorageProbe probe;
+    private final Optional<DebugServer> debug;
 
     private RegistryServer(JettyServer jetty, Storage storage, UploadPurger purger, Optional<HtpasswdAuth> auth,
-            boolean tls) {
+            boolean tls, Health health, StorageProbe probe, Optional<DebugServer> debug) {
         this.tls = tls;
         this.jetty = jetty;
         this.storage = storage;
         this.purger = purger;
         this.auth = auth;
+        this.health = health;
+        this.probe = probe;
+        this.debug = debug;
     }
 
     public static RegistryServer start(RegistryConfig config) throws Exception {
@@ -47,9 +63,14 @@ public final class RegistryServer implements AutoCloseable {
             throw new IllegalArgumentException("auth.token cannot be combined with auth.htpasswd, auth.access,"
                     + " auth.aws or auth.bearer: the token server decides who may do what");
         }
-        Storage storage = StorageFactory.create(config.storage());
+        // Metrics only with a listener to read them at: without http.debug.addr nothing is counted.
+        Optional<RegistryMetrics> metrics = config.http().debug().map(address -> new RegistryMetrics());
+        Storage backend = StorageFactory.create(config.storage());
+        Storage storage = metrics.map(m -> MeteredStorage.wrap(backend, m)).orElse(backend);
         Clock clock = Clock.systemUTC();
-        Router router = RegistryRoutes.wire(storage, config, clock);
+        StorageProbe probe = new StorageProbe(storage, PROBE_INTERVAL, PROBE_SLOW_AFTER, clock);
+        Health health = new Health(storage, probe);
+        Router router = RegistryRoutes.wire(storage, config, clock, health, metrics);
         Optional<HtpasswdAuth> auth = HtpasswdAuth.of(config, clock);
         Supplier<Optional<AccessPolicy>> policy = auth.<Supplier<Optional<AccessPolicy>>>map(HtpasswdAuth::policy)
                 .orElse(config::access);
@@ -67,11 +88,20 @@ public final class RegistryServer implements AutoCloseable {
         RegistryHandler handler = new RegistryHandler(router, authentication, bearer.map(BearerMode::endpoint),
                 new ClientAddress(config.limits().trustForwardedFor()), config.limits().bodyTimeout(),
                 JettyServerFactory.IDLE_TIMEOUT_MS);
-        JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler);
+        metrics.ifPresent(m -> auth.ifPresent(a -> m.passwordChecks(PasswordChecks.Outcome.class, a.checks()::count)));
+        JettyServer jetty = JettyServerFactory.create(config.http(), config.limits(), handler,
+                new RequestObserver(metrics, config.log().accessLog()));
         jetty.server().start();
+        Optional<DebugServer> debug = Optional.empty();
+        if (metrics.isPresent()) {
+            debug = Optional.of(DebugServer.start(config.http().debug().orElseThrow(), metrics.get(), health));
+            LOG.info("metrics and health checks listening on {}:{} (http.debug.addr)",
+                    config.http().debug().get().host(), debug.get().port());
+        }
 
         UploadPurger purger = UploadPurger.start(new StaleUploads(storage, clock), config.storage().uploadPurging());
-        RegistryServer registry = new RegistryServer(jetty, storage, purger, auth, config.http().tls().isPresent());
+        RegistryServer registry = new RegistryServer(jetty, storage, purger, auth, config.http().tls().isPresent(),
+                health, probe, debug);
         LOG.info("Berth registry listening on {}:{}{} with {} storage", config.http().host(), registry.port(),
                 config.http().tls().isPresent() ? " (TLS)" : "", config.storage().driver().name().toLowerCase());
         return registry;
@@ -91,14 +121,24 @@ public final class RegistryServer implements AutoCloseable {
         return jetty.connector().getConnectionFactory(SerialHttpConnectionFactory.class).overlappingReads();
     }
 
+    /** {@code http://host:port} of the debug listener ({@code http.debug.addr}), when there is one. */
+    public Optional<URI> debugUri() {
+        return debug.map(d -> URI.create("http://" + LocalAddress.hostPort(d.host(), d.port())));
+    }
+
     public void join() throws InterruptedException {
         jetty.server().join();
     }
 
     @Override
     public void close() throws Exception {
+        health.stopping(); // first: the load balancer's next check sees it while requests drain
         purger.close();
         jetty.server().stop();
+        for (DebugServer server : debug.stream().toList()) {
+            server.close();
+        }
+        probe.close();
         auth.ifPresent(HtpasswdAuth::close);
         storage.close();
     }

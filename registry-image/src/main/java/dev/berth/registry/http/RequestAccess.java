@@ -28,6 +28,11 @@ public final class RequestAccess {
     /** For requests outside authentication: no auth configured, or the health check. */
     static final RequestAccess UNRESTRICTED = new RequestAccess(Optional.empty(), "", Optional.empty(), "");
 
+    /** Who calls: a user name, {@code (anonymous)}, or a token's subject; for log lines. */
+    String caller() {
+        return caller;
+    }
+
     /** Whether the caller may take an action on a repository. */
     @FunctionalInterface
     interface Grants {

@@ -12,27 +12,50 @@ import java.util.regex.Pattern;
  */
 final class Router {
 
-    /** The health check's path, outside the API (and its authentication). */
+    /** The liveness check's path, outside the API (and its authentication). */
     static final String HEALTH_PATH = "/healthz";
+    /** The readiness check's path (storage answers), outside the API too. */
+    static final String READY_PATH = "/readyz";
+    /** The route pattern of the API's version check, as logs and metrics name it. */
+    static final String BASE_ROUTE = "/v2/";
+    static final String CATALOG_ROUTE = "/v2/_catalog";
+    static final String UPLOADS_ROUTE = "/v2/{name}/blobs/uploads/{uuid}";
 
-    private record Route(Pattern pattern, RouteHandler handler) {}
+    /** @param name the route as logs and metrics name it, e.g. {@code /v2/{name}/manifests/{reference}} */
+    private record Route(Pattern pattern, String name, RouteHandler handler) {}
 
     private final RouteHandler base;
     private final RouteHandler catalog;
     private final RouteHandler health;
+    private final RouteHandler readiness;
     private final List<Route> repositoryRoutes;
+    private final UploadsInProgress uploadsInProgress;
 
     private Router(Builder handlers) {
         this.base = required(handlers.base, "base");
         this.catalog = required(handlers.catalog, "catalog");
         this.health = required(handlers.health, "health");
+        this.readiness = required(handlers.readiness, "readiness");
+        this.uploadsInProgress = handlers.uploadsInProgress;
         this.repositoryRoutes = List.of(
                 // "/blobs/uploads" without the slash starts an upload too (registry:2 redirects it).
-                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), required(handlers.uploads, "uploads")),
-                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), required(handlers.blobs, "blobs")),
-                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), required(handlers.manifests, "manifests")),
-                new Route(Pattern.compile("/v2/(.+)/tags/list()"), required(handlers.tags, "tags")),
-                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), required(handlers.referrers, "referrers")));
+                new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), UPLOADS_ROUTE,
+                        required(handlers.uploads, "uploads")),
+                new Route(Pattern.compile("/v2/(.+)/blobs/([^/]+)"), "/v2/{name}/blobs/{digest}",
+                        required(handlers.blobs, "blobs")),
+                new Route(Pattern.compile("/v2/(.+)/manifests/([^/]+)"), "/v2/{name}/manifests/{reference}",
+                        required(handlers.manifests, "manifests")),
+                new Route(Pattern.compile("/v2/(.+)/tags/list()"), "/v2/{name}/tags/list",
+                        required(handlers.tags, "tags")),
+                new Route(Pattern.compile("/v2/(.+)/referrers/([^/]+)"), "/v2/{name}/referrers/{digest}",
+                        required(handlers.referrers, "referrers")));
+    }
+
+    /** Counts the upload requests whose body is being received; {@link #NONE} counts nothing. */
+    interface UploadsInProgress {
+        UploadsInProgress NONE = delta -> { };
+
+        void add(int delta);
     }
 
     /** A router is built with each handler named, so that none can take another's place. */
@@ -49,8 +72,22 @@ final class Router {
         private RouteHandler manifests;
         private RouteHandler tags;
         private RouteHandler referrers;
+        private RouteHandler readiness;
+        private UploadsInProgress uploadsInProgress = UploadsInProgress.NONE;
 
         private Builder() {}
+
+        /** {@link #READY_PATH}. */
+        Builder readiness(RouteHandler handler) {
+            this.readiness = handler;
+            return this;
+        }
+
+        /** Told when an upload body starts and stops being received (a metric). */
+        Builder uploadsInProgress(UploadsInProgress counter) {
+            this.uploadsInProgress = counter;
+            return this;
+        }
 
         /** {@code /v2/}: the API version check. */
         Builder base(RouteHandler handler) {
@@ -113,36 +150,62 @@ final class Router {
         return handler;
     }
 
-    /** Answers the exchange; false when no route matches the path. */
-    boolean route(Exchange exchange) throws IOException {
-        String path = exchange.path();
+    /**
+     * The route a path takes, known before authentication so that a refused request is logged
+     * and counted under its route too; null when no route matches.
+     */
+    record Match(String pattern, RouteHandler handler, String name, String parameter, boolean upload) {}
+
+    Match match(String path) {
         if (isBase(path)) {
-            base.handle(exchange, "", "");
-            return true;
+            return new Match(BASE_ROUTE, base, "", "", false);
         }
-        if (path.equals("/v2/_catalog")) {
-            catalog.handle(exchange, "", "");
-            return true;
+        if (path.equals(CATALOG_ROUTE)) {
+            return new Match(CATALOG_ROUTE, catalog, "", "", false);
         }
         if (path.equals(HEALTH_PATH)) {
-            health.handle(exchange, "", "");
-            return true;
+            return new Match(HEALTH_PATH, health, "", "", false);
+        }
+        if (path.equals(READY_PATH)) {
+            return new Match(READY_PATH, readiness, "", "", false);
         }
         for (Route route : repositoryRoutes) {
             Matcher m = route.pattern().matcher(path);
             if (m.matches()) {
-                String name = m.group(1);
-                if (!RepositoryName.isValid(name)) {
-                    throw new RegistryException(ErrorCode.NAME_INVALID,
-                            "invalid repository name '" + truncate(name) + "': lower-case components of [a-z0-9]"
-                                    + " joined by '.', '_', '__' or '-', separated by '/', at most "
-                                    + RepositoryName.MAX_LENGTH + " characters");
-                }
-                route.handler().handle(exchange, name, m.group(2) == null ? "" : m.group(2));
-                return true;
+                return new Match(route.name(), route.handler(), m.group(1), m.group(2) == null ? "" : m.group(2),
+                        route.name().equals(UPLOADS_ROUTE));
             }
         }
-        return false;
+        return null;
+    }
+
+    /** Answers the exchange; false when no route matches the path. */
+    boolean route(Exchange exchange) throws IOException {
+        return route(exchange, match(exchange.path()));
+    }
+
+    /** Answers the exchange by its {@link #match}; false when there was none. */
+    boolean route(Exchange exchange, Match match) throws IOException {
+        if (match == null) {
+            return false;
+        }
+        if (!match.name().isEmpty() && !RepositoryName.isValid(match.name())) {
+            throw new RegistryException(ErrorCode.NAME_INVALID,
+                    "invalid repository name '" + truncate(match.name()) + "': lower-case components of [a-z0-9]"
+                            + " joined by '.', '_', '__' or '-', separated by '/', at most "
+                            + RepositoryName.MAX_LENGTH + " characters");
+        }
+        if (!match.upload() || !exchange.hasBody()) {
+            match.handler().handle(exchange, match.name(), match.parameter());
+            return true;
+        }
+        uploadsInProgress.add(1);
+        try {
+            match.handler().handle(exchange, match.name(), match.parameter());
+        } finally {
+            uploadsInProgress.add(-1);
+        }
+        return true;
     }
 
     /** {@code /v2/}, the API version check clients call first (and {@code docker login} relies on). */

@@ -58,6 +58,7 @@ class BearerTokenClientsTest {
         registry = RegistryProcess.start("bearer", RegistryProcess.Launch.TEST_CLASSPATH, Map.of(
                 "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", folder.resolve("data").toString(),
                 "REGISTRY_HTTP_SECRET", "test",
+                "REGISTRY_LOG_FORMATTER", "text",
                 "REGISTRY_AUTH_HTPASSWD_REALM", "berth",
                 "REGISTRY_AUTH_HTPASSWD_PATH", htpasswd.toString(),
                 "REGISTRY_AUTH_BEARER_SIGNINGKEY", "signing-key-for-the-client-tests-0123456789",
@@ -113,8 +114,8 @@ class BearerTokenClientsTest {
 
         String log = registry.log();
         // The token endpoint saw the logins and narrowed the reader's push scope.
-        assertTrue(log.contains("TokenEndpoint - login failed: user=writer client=127.0.0.1"), log);
-        assertTrue(log.contains("TokenEndpoint - access denied: user=reader repository=apps/web action=push"), log);
+        assertTrue(log.contains("TokenEndpoint: login failed: user=writer client=127.0.0.1"), log);
+        assertTrue(log.contains("TokenEndpoint: access denied: user=reader repository=apps/web action=push"), log);
         assertTrue(log.contains("access denied: user=reader repository=apps/web action=push client=127.0.0.1"), log);
         assertNoSecrets(log, authFile);
     }

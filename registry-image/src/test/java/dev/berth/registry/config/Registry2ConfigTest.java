@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.config.RegistryConfig.Driver;
 import dev.berth.registry.config.RegistryConfig.S3;
+import dev.berth.registry.logging.LogFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,9 @@ class Registry2ConfigTest {
         assertEquals("asecretforlocaldevelopment", config.http().secret());
         assertFalse(config.http().secretGenerated());
         assertEquals("debug", config.log().level());
+        assertEquals(LogFormat.JSON, config.log().format());
+        assertFalse(config.log().accessLog(), "log.accesslog.disabled: true");
+        assertEquals(new RegistryConfig.Debug("localhost", 5002), config.http().debug().orElseThrow());
         assertEquals(Driver.FILESYSTEM, config.storage().driver());
         assertEquals(Path.of("/srv/registry"), config.storage().filesystemRoot());
         assertTrue(config.storage().deleteEnabled());
@@ -65,8 +69,9 @@ class Registry2ConfigTest {
         List<String> keys = fixture.loader.warnings().stream().map(w -> w.substring(0, w.indexOf(':'))).sorted().toList();
         assertEquals(List.of(
                 "health",
-                "http.debug", "http.headers", "http.host", "http.http2", "http.prefix", "http.relativeurls",
-                "log.accesslog", "log.fields", "log.formatter",
+                "http.debug.prometheus", "http.headers", "http.host", "http.http2", "http.prefix",
+                "http.relativeurls",
+                "log.fields",
                 "loglevel",
                 "middleware",
                 "notifications",

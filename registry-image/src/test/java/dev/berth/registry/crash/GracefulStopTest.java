@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.http.RunningRegistry;
 import dev.berth.registry.testing.Blobs;
+import dev.berth.registry.testing.Eventually;
+import dev.berth.registry.testing.FreePort;
 import dev.berth.registry.testing.PausingStream;
 import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.RegistryProcess;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A stop (SIGTERM, as ECS sends after the load balancer drained the task) lets a chunk still
  * streaming in finish and be stored, up to {@code http.draintimeout}; new connections are
- * refused meanwhile, and the process then exits by itself.
+ * refused meanwhile, readiness and liveness fail from the moment the stop begins, and the
+ * process then exits by itself.
  */
 class GracefulStopTest {
 
@@ -53,10 +56,17 @@ class GracefulStopTest {
     }
 
     private RegistryProcess start(String drainTimeout) throws Exception {
-        return RegistryProcess.start("graceful", RegistryProcess.Launch.TEST_CLASSPATH, Map.of(
+        return start(drainTimeout, Map.of());
+    }
+
+    private RegistryProcess start(String drainTimeout, Map<String, String> more) throws Exception {
+        Map<String, String> env = new java.util.HashMap<>(more);
+        env.putAll(Map.of(
                 "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString(),
                 "REGISTRY_HTTP_SECRET", "stop-test-secret",
-                "REGISTRY_HTTP_DRAINTIMEOUT", drainTimeout), List.of("-Xmx128m"), null).awaitReady();
+                "REGISTRY_HTTP_DRAINTIMEOUT", drainTimeout));
+        return RegistryProcess.start("graceful", RegistryProcess.Launch.TEST_CLASSPATH, env, List.of("-Xmx128m"), null)
+                .awaitReady();
     }
 
     /** Starts an upload and PATCHes {@code content} into it, pausing half way. */
@@ -104,6 +114,34 @@ class GracefulStopTest {
         RegistryClient.Response put = after.put(RegistryClient.withQuery(pathOf(next), "digest=" + digest), new byte[0]);
         assertEquals(201, put.status(), put::toString);
         assertArrayEquals(content, after.get("/v2/" + REPO + "/blobs/" + digest).body());
+    }
+
+    @Test
+    void readinessAndLivenessFailAsSoonAsAStopBeginsWhileRequestsDrain() throws Exception {
+        int debugPort = FreePort.pick();
+        registry = start("30s", Map.of("REGISTRY_HTTP_DEBUG_ADDR", "127.0.0.1:" + debugPort));
+        RegistryClient debug = new RegistryClient(URI.create("http://127.0.0.1:" + debugPort));
+        Eventually.await(Duration.ofSeconds(15), Duration.ofMillis(50), "ready before the stop",
+                () -> debug.get("/readyz").status() == 200);
+        byte[] content = Blobs.random(2 * MiB);
+        PausingStream body = new PausingStream(content, 0, content.length / 2, PausingStream.AfterRelease.CONTINUE);
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            CompletableFuture<HttpResponse<String>> call = pausedChunk(http, content, body);
+
+            registry.terminate();
+            RegistryClient.Response ready = Eventually.awaitValue(Duration.ofSeconds(5), Duration.ofMillis(20),
+                    () -> "readiness to fail once the stop began:\n" + registry.log(), () -> {
+                        RegistryClient.Response r = debug.get("/readyz");
+                        return r.status() == 503 ? r : null;
+                    });
+            assertTrue(ready.text().contains("stopping"), ready::text);
+            assertEquals(503, debug.get("/healthz").status(), "not able to serve: the balancer stops routing here");
+            assertTrue(registry.isAlive(), "still draining the upload");
+
+            body.release();
+            assertEquals(202, call.get(30, TimeUnit.SECONDS).statusCode());
+        }
+        assertTrue(registry.awaitExit(Duration.ofSeconds(15)), () -> "exits once drained:\n" + registry.log());
     }
 
     @Test

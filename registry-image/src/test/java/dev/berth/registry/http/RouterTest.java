@@ -13,7 +13,7 @@ class RouterTest {
     @Test
     void aMissingHandlerIsNamedWhenTheRouterIsBuilt() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Router.builder()
-                .base(ANY).catalog(ANY).health(ANY).uploads(ANY).blobs(ANY).manifests(ANY).referrers(ANY)
+                .base(ANY).catalog(ANY).health(ANY).readiness(ANY).uploads(ANY).blobs(ANY).manifests(ANY).referrers(ANY)
                 .build());
         assertEquals("no handler for the tags route", e.getMessage());
     }

@@ -1,25 +1,23 @@
 package dev.berth.registry.http.handlers;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.berth.registry.health.Health;
+import dev.berth.registry.health.HealthAnswer;
 import dev.berth.registry.http.Exchange;
 import dev.berth.registry.http.RouteHandler;
-import dev.berth.registry.storage.Storage;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * {@code GET /healthz}: for load balancer and container health checks. Fails when storage
- * cannot be read, and answers 503 while it cannot take writes (a full disk), so that a push
- * is not sent to an instance that can only refuse it.
+ * {@code GET /healthz} (liveness: what the load balancer checks; 503 while stopping or while the
+ * disk is full, so that a push is not sent to an instance that can only refuse it) and
+ * {@code GET /readyz} (liveness plus the cached storage check). Neither waits for storage.
  */
 public final class HealthHandler implements RouteHandler {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final Storage storage;
+    private final Supplier<Health.Status> check;
 
-    public HealthHandler(Storage storage) {
-        this.storage = storage;
+    public HealthHandler(Supplier<Health.Status> check) {
+        this.check = check;
     }
 
     @Override
@@ -27,13 +25,7 @@ public final class HealthHandler implements RouteHandler {
         if (!exchange.method().equals("GET") && !exchange.isHead()) {
             throw RouteHandler.unsupported(exchange, "GET, HEAD");
         }
-        storage.read("healthz"); // any answer, found or not, proves storage is reachable
-        Optional<String> writeProblem = storage.writeProblem();
-        if (writeProblem.isPresent()) {
-            exchange.send(503, "application/json", JSON.writeValueAsBytes(
-                    JSON.createObjectNode().put("status", "unavailable").put("detail", writeProblem.get())));
-            return;
-        }
-        exchange.send(200, "application/json", "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8));
+        Health.Status status = check.get();
+        exchange.send(HealthAnswer.status(status), "application/json", HealthAnswer.body(status));
     }
 }

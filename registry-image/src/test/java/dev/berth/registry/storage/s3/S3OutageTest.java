@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.http.RegistryServer;
 import dev.berth.registry.storage.StorageUnavailableException;
 import dev.berth.registry.storage.StoreCalls;
+import dev.berth.registry.testing.Eventually;
 import dev.berth.registry.testing.FreePort;
 import dev.berth.registry.testing.RegistryClient;
 import java.io.ByteArrayInputStream;
@@ -35,7 +37,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * S3 failing for a while (throttling, no connection) is the backend's transient failure: the
  * storage says so ({@link StorageUnavailableException}) and the registry answers 503 with
- * Retry-After instead of 500; S3 refusing the request for good (bad credentials) is not.
+ * Retry-After instead of 500; S3 refusing the request for good (bad credentials) is not. The
+ * liveness check stays 200 meanwhile, the readiness check says what is wrong.
  */
 class S3OutageTest {
 
@@ -121,7 +124,15 @@ class S3OutageTest {
                 assertEquals("5", r.requireHeader("Retry-After"));
                 assertFalse(error.path("message").asText().isBlank());
             }
-            assertEquals(503, client.get("/healthz").status());
+            // Liveness (what the load balancer checks) does not ask S3: the task is alive and
+            // answers 503 itself; readiness reports the storage problem.
+            assertEquals(200, client.get("/healthz").status());
+            RegistryClient.Response ready = Eventually.awaitValue(Duration.ofSeconds(30), Duration.ofMillis(200),
+                    () -> "readiness to see the storage problem", () -> {
+                        RegistryClient.Response r = client.get("/readyz");
+                        return r.status() == 503 ? r : null;
+                    });
+            assertTrue(ready.text().contains("storage read failed"), ready::text);
         }
     }
 }
