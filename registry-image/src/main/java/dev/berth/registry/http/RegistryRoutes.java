@@ -29,8 +29,9 @@ final class RegistryRoutes {
         boolean delete = config.storage().deleteEnabled();
         Limits limits = config.limits();
         Catalog catalog = new Catalog(storage);
-        RepositoryBlobs blobs = new RepositoryBlobs(storage, catalog);
-        RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog, BlobRefresh.standard(clock));
+        BlobRefresh refresh = BlobRefresh.standard(clock);
+        RepositoryBlobs blobs = new RepositoryBlobs(storage, catalog, refresh);
+        RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog, refresh);
         Uploads uploads = new Uploads(storage, blobs, clock);
         UploadStateSigner signer = new UploadStateSigner(config.http().secret());
         return Router.builder()
