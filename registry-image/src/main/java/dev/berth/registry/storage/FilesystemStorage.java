@@ -24,7 +24,9 @@ import java.util.Optional;
 
 /**
  * Storage in a local folder. Every change becomes visible by an atomic rename, so a process
- * killed at any moment leaves either the old or the new object, never a part.
+ * killed at any moment leaves either the old or the new object, never a part. (Over 400 lines:
+ * one backend's three kinds of data stay together; garbage collection's side is
+ * {@link FilesystemBlobVersions}.)
  *
  * <pre>
  * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data     committed blobs

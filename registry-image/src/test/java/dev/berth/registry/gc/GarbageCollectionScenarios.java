@@ -44,7 +44,11 @@ abstract class GarbageCollectionScenarios {
     abstract boolean dataStored(BlobVersion version) throws IOException;
 
     GcReport collect(boolean dryRun, boolean deleteUntagged) throws IOException {
-        return new GarbageCollector(storage(), new GcOptions(dryRun, deleteUntagged, GRACE, Optional.empty()),
+        return collect(dryRun, deleteUntagged, GRACE);
+    }
+
+    GcReport collect(boolean dryRun, boolean deleteUntagged, Duration grace) throws IOException {
+        return new GarbageCollector(storage(), new GcOptions(dryRun, deleteUntagged, grace, Optional.empty()),
                 Clock.systemUTC()).run();
     }
 
@@ -125,16 +129,18 @@ abstract class GarbageCollectionScenarios {
     @Test
     void aBlobUploadedJustBeforeItsManifestSurvivesACollectionBetweenThem() throws Exception {
         String repo = repository("grace");
+        // A longer grace here: the two uploads and the collection's start must fit in it on a busy machine.
+        Duration grace = Duration.ofSeconds(8);
         TestImage garbage = TestImage.push(client(), repo, "old", null, Blobs.random(900));
         assertEquals(202, client().delete("/v2/" + repo + "/manifests/" + garbage.digest()).status());
         Map<String, BlobVersion> garbageVersions = versions(garbage);
-        olderThanGrace();
+        Thread.sleep(grace.toMillis() + 1200);
         byte[] config = Blobs.config();
         byte[] layer = Blobs.random(1234);
         String configDigest = client().pushBlob(repo, config);
         String layerDigest = client().pushBlob(repo, layer);
 
-        collect(false, false); // between the layer's upload and its manifest
+        collect(false, false, grace); // between the layer's upload and its manifest
 
         assertFreed(garbageVersions); // the collection did free what was old
         byte[] manifest = Blobs.imageManifest(configDigest, config.length, layerDigest, String.valueOf(layer.length));

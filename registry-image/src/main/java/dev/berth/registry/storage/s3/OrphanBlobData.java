@@ -13,6 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -35,6 +40,8 @@ final class OrphanBlobData {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrphanBlobData.class);
     private static final String BLOB_DATA = "blobdata/";
+    /** Pointer reads in flight at once. */
+    private static final int READERS = 32;
 
     private final S3Objects objects;
     private final S3Keys keys;
@@ -96,14 +103,34 @@ final class OrphanBlobData {
         String pointerPrefix = keys.full("blobs/");
         List<String> pointerKeys = new ArrayList<>();
         forEachObject(pointerPrefix, o -> pointerKeys.add(o.key()));
-        for (String key : pointerKeys) {
-            String[] parts = key.substring(pointerPrefix.length()).split("/");
-            Optional<Digest> digest = parts.length == 2 ? Digest.parse(parts[0] + ":" + parts[1]) : Optional.empty();
-            if (digest.isEmpty()) {
-                continue;
+        // One GET per pointer: many at a time, on virtual threads, at most READERS in flight.
+        Semaphore places = new Semaphore(READERS);
+        List<Future<Optional<BlobPointers.Pointer>>> reads = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String key : pointerKeys) {
+                String[] parts = key.substring(pointerPrefix.length()).split("/");
+                Optional<Digest> digest = parts.length == 2 ? Digest.parse(parts[0] + ":" + parts[1])
+                        : Optional.empty();
+                if (digest.isEmpty()) {
+                    continue;
+                }
+                reads.add(executor.submit(() -> {
+                    places.acquire();
+                    try {
+                        return pointers.find(digest.get());
+                    } finally {
+                        places.release();
+                    }
+                }));
             }
-            Optional<BlobPointers.Pointer> pointer = pointers.find(digest.get());
-            pointer.ifPresent(p -> named.add(keys.full(p.dataKey())));
+            for (Future<Optional<BlobPointers.Pointer>> read : reads) {
+                read.get().ifPresent(p -> named.add(keys.full(p.dataKey())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading blob pointers", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         }
         return named;
     }
