@@ -34,8 +34,16 @@ import org.junit.jupiter.api.Test;
 class CollectionWhileTwoInstancesServeTest {
 
     /** Bounded: at most this many images per pusher, and no longer than {@link #DEADLINE}. */
-    private static final int IMAGES_PER_PUSHER = 30;
-    private static final Duration DEADLINE = Duration.ofSeconds(45);
+    private static final int IMAGES_PER_PUSHER = 60;
+    private static final Duration DEADLINE = Duration.ofSeconds(40);
+    /** Between two images of a pusher: spreads the pushes over enough seconds for layers to age. */
+    private static final long PAUSE_MILLIS = 200;
+    /**
+     * A deleted image's layer is reused once it was deleted this long ago: then it is older than
+     * the registries' refresh age (so the HEAD that finds it refreshes it), and soon older than
+     * the grace, so collections race for it.
+     */
+    private static final Duration REUSE_AFTER = Duration.ofSeconds(4);
     /** Twice the registries' refresh age and more: leaves seconds for a PUT on a busy machine. */
     private static final Duration GRACE = Duration.ofSeconds(6);
 
@@ -116,6 +124,7 @@ class CollectionWhileTwoInstancesServeTest {
                         } else {
                             kept.add(image);
                         }
+                        Thread.sleep(PAUSE_MILLIS);
                     }
                 } catch (Throwable t) {
                     failures.add(t);
@@ -145,9 +154,9 @@ class CollectionWhileTwoInstancesServeTest {
         assertEquals(0, retried.get(), "manifests refused because a layer found by HEAD was collected");
     }
 
-    /** The layer of an image deleted over a grace period ago in this repository, if any (taken once). */
+    /** The layer of an image deleted {@link #REUSE_AFTER} ago or earlier in this repository, if any (taken once). */
     private static Optional<Map.Entry<String, byte[]>> reusable(ConcurrentLinkedQueue<Deleted> deleted, String repo) {
-        long old = System.nanoTime() - GRACE.toNanos() - 1_000_000_000L;
+        long old = System.nanoTime() - REUSE_AFTER.toNanos();
         for (Deleted d : deleted) {
             if (d.image().repository().equals(repo) && d.atNanos() < old && deleted.remove(d)) {
                 return d.image().blobs().entrySet().stream().skip(1).findFirst();
