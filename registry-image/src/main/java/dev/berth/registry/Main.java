@@ -34,6 +34,8 @@ public final class Main {
     private static final String USAGE_TEXT = """
             usage: java -jar registry.jar [serve] [config.yml]
                    java -jar registry.jar healthcheck [config.yml]
+            """ + GarbageCollectCommand.USAGE + """
+
             The config file may also be named by REGISTRY_CONFIGURATION_PATH; without one the
             embedded default serves filesystem storage under ./data on port 5000.
             REGISTRY_* variables override single keys, e.g. REGISTRY_HTTP_ADDR=127.0.0.1:5001.""";
@@ -54,6 +56,9 @@ public final class Main {
             command = "serve";
             rest = args;
         }
+        if (command.equals("garbage-collect")) {
+            return GarbageCollectCommand.run(rest, env);
+        }
         if (rest.size() > 1) {
             return usage("too many arguments: " + String.join(" ", rest));
         }
@@ -70,14 +75,14 @@ public final class Main {
     }
 
     private static boolean isCommand(String arg) {
-        return Arrays.asList("serve", "healthcheck", "help", "-h", "--help").contains(arg);
+        return Arrays.asList("serve", "healthcheck", "garbage-collect", "help", "-h", "--help").contains(arg);
     }
 
     private static boolean looksLikeConfigFile(String arg) {
         return arg.endsWith(".yml") || arg.endsWith(".yaml") || arg.contains("/") || Files.isRegularFile(Path.of(arg));
     }
 
-    private static int usage(String problem) {
+    static int usage(String problem) {
         System.err.println("berth: " + problem);
         System.err.println(USAGE_TEXT);
         return USAGE;

@@ -37,10 +37,18 @@ class MainTest {
 
     @Test
     void unknownCommandIsAUsageErrorNamingIt() {
-        Object[] result = withStderr(() -> Main.run(List.of("garbage-collect", "config.yml"), Map.of()));
+        Object[] result = withStderr(() -> Main.run(List.of("frobnicate", "config.yml"), Map.of()));
 
         assertEquals(Main.USAGE, result[0]);
-        assertTrue(((String) result[1]).startsWith("berth: unknown command \"garbage-collect\""), (String) result[1]);
+        assertTrue(((String) result[1]).startsWith("berth: unknown command \"frobnicate\""), (String) result[1]);
+    }
+
+    @Test
+    void garbageCollectWithAGraceBelowTheMinimumIsAUsageErrorThatOpensNoStorage() {
+        Object[] result = withStderr(() -> Main.run(List.of("garbage-collect", "--grace=1m", "config.yml"), Map.of()));
+
+        assertEquals(Main.USAGE, result[0]);
+        assertTrue(((String) result[1]).startsWith("berth: --grace must be at least 2h"), (String) result[1]);
     }
 
     @Test

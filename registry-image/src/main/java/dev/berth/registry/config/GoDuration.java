@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * Parses durations written as Go's {@code time.ParseDuration} does ({@code 168h}, {@code 1h30m},
  * {@code 1.5s}, {@code 300ms}), because registry:2 configs are written that way.
  */
-final class GoDuration {
+public final class GoDuration {
 
     private static final Pattern PART = Pattern.compile("(\\d+\\.?\\d*|\\.\\d+)(ns|us|µs|μs|ms|s|m|h)");
     private static final Map<String, Long> NANOS_PER_UNIT = Map.of(
@@ -26,7 +26,7 @@ final class GoDuration {
     private GoDuration() {}
 
     /** @throws IllegalArgumentException when {@code text} is not a Go duration. */
-    static Duration parse(String text) {
+    public static Duration parse(String text) {
         String s = text.trim();
         boolean negative = s.startsWith("-");
         if (negative || s.startsWith("+")) {
@@ -53,7 +53,7 @@ final class GoDuration {
     }
 
     /** Formats the way Go prints durations, for logs: {@code 168h0m0s} becomes {@code 168h}. */
-    static String format(Duration d) {
+    public static String format(Duration d) {
         if (d.isZero()) {
             return "0s";
         }

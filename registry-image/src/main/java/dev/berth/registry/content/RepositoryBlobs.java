@@ -6,6 +6,7 @@ import dev.berth.registry.storage.StoragePaths;
 import dev.berth.registry.storage.StoredBlob;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Optional;
 
 /**
@@ -16,10 +17,16 @@ public final class RepositoryBlobs {
 
     private final Storage storage;
     private final Catalog catalog;
+    private final BlobRefresh refresh;
 
     public RepositoryBlobs(Storage storage, Catalog catalog) {
+        this(storage, catalog, BlobRefresh.standard(Clock.systemUTC()));
+    }
+
+    public RepositoryBlobs(Storage storage, Catalog catalog, BlobRefresh refresh) {
         this.storage = storage;
         this.catalog = catalog;
+        this.refresh = refresh;
     }
 
     /** The blob if it is linked into the repository and present. */
@@ -28,6 +35,19 @@ public final class RepositoryBlobs {
             return Optional.empty();
         }
         return storage.findBlob(digest);
+    }
+
+    /**
+     * As {@link #find}, and refreshes an old blob (see {@link BlobRefresh}): a client that finds a
+     * layer present by HEAD pushes only the manifest, maybe minutes later, and a garbage
+     * collection must not free the layer in between.
+     */
+    public Optional<StoredBlob> findRefreshed(String repository, Digest digest) throws IOException {
+        Optional<StoredBlob> found = find(repository, digest);
+        if (found.isPresent() && !storage.refreshBlob(digest, refresh.refreshIfBefore())) {
+            return Optional.empty(); // collected just now
+        }
+        return found;
     }
 
     /** The blob's size if it is linked into the repository and present. */
@@ -47,7 +67,7 @@ public final class RepositoryBlobs {
 
     /** Links {@code digest} from {@code from} into {@code to}; false if {@code from} cannot read it. */
     public boolean mount(String from, String to, Digest digest) throws IOException {
-        if (size(from, digest).isEmpty()) {
+        if (size(from, digest).isEmpty() || !storage.refreshBlob(digest, refresh.refreshIfBefore())) {
             return false;
         }
         link(to, digest);

@@ -12,6 +12,7 @@ import dev.berth.registry.storage.StoragePaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -32,8 +33,14 @@ public final class RepositoryManifests {
     private final RepositoryBlobs blobs;
     private final Catalog catalog;
     private final Referrers referrers;
+    private final BlobRefresh refresh;
 
     public RepositoryManifests(Storage storage, RepositoryBlobs blobs, Catalog catalog) {
+        this(storage, blobs, catalog, BlobRefresh.standard(Clock.systemUTC()));
+    }
+
+    public RepositoryManifests(Storage storage, RepositoryBlobs blobs, Catalog catalog, BlobRefresh refresh) {
+        this.refresh = refresh;
         this.storage = storage;
         this.blobs = blobs;
         this.catalog = catalog;
@@ -67,12 +74,16 @@ public final class RepositoryManifests {
 
     /**
      * Stores a verified manifest under its digest and, if given, a tag. Everything it references
-     * must already be in the repository.
+     * must already be in the repository. Everything it references, and the manifest's own blob,
+     * is refreshed before the manifest is stored, so that a garbage collection running now cannot
+     * delete it (see {@link BlobRefresh}).
      */
     public StoredManifest put(String repository, Optional<String> tag, byte[] body, Manifest manifest, Digest digest)
             throws IOException, MissingReferenceException {
         checkReferences(repository, manifest);
-        storage.writeBlob(digest, body);
+        if (!storage.refreshBlob(digest, refresh.refreshIfBefore())) {
+            storage.writeBlob(digest, body);
+        }
         StoredManifest stored = new StoredManifest(digest, manifest.mediaType(), body.length,
                 manifest.subject().map(Descriptor::digest));
         storage.write(StoragePaths.manifestRevision(repository, digest), revisionRecord(stored));
@@ -127,22 +138,29 @@ public final class RepositoryManifests {
     private void checkReferences(String repository, Manifest manifest) throws IOException, MissingReferenceException {
         if (manifest.isIndex()) {
             for (Descriptor child : manifest.manifests()) {
-                if (revision(repository, child.digest()).isEmpty()) {
+                // Refreshed before the revision is checked: a collection deleting an untagged
+                // child re-reads its blob after removing the revision and puts it back if refreshed.
+                if (!storage.refreshBlob(child.digest(), refresh.refreshIfBefore())
+                        || revision(repository, child.digest()).isEmpty()) {
                     throw new MissingReferenceException(child.digest(), true);
                 }
             }
             return;
         }
         Descriptor config = manifest.config().orElseThrow();
-        if (blobs.size(repository, config.digest()).isEmpty()) {
+        if (!isLinkedAndRefreshed(repository, config.digest())) {
             throw new MissingReferenceException(config.digest(), false);
         }
         for (Descriptor layer : manifest.layers()) {
-            if (!FOREIGN_LAYERS.contains(layer.mediaType()) && blobs.size(repository, layer.digest()).isEmpty()) {
+            if (!FOREIGN_LAYERS.contains(layer.mediaType()) && !isLinkedAndRefreshed(repository, layer.digest())) {
                 throw new MissingReferenceException(layer.digest(), false);
             }
         }
         // The subject need not exist: OCI 1.1 lets referrers be pushed before their subject.
+    }
+
+    private boolean isLinkedAndRefreshed(String repository, Digest digest) throws IOException {
+        return blobs.isLinked(repository, digest) && storage.refreshBlob(digest, refresh.refreshIfBefore());
     }
 
     private Optional<StoredManifest> revision(String repository, Digest digest) throws IOException {

@@ -3,6 +3,7 @@ package dev.berth.registry.http;
 import dev.berth.registry.config.Limits;
 import dev.berth.registry.config.RegistryConfig;
 import dev.berth.registry.content.Catalog;
+import dev.berth.registry.content.BlobRefresh;
 import dev.berth.registry.content.RepositoryBlobs;
 import dev.berth.registry.content.RepositoryManifests;
 import dev.berth.registry.http.handlers.BaseHandler;
@@ -32,8 +33,9 @@ final class RegistryRoutes {
         boolean delete = config.storage().deleteEnabled();
         Limits limits = config.limits();
         Catalog catalog = new Catalog(storage);
-        RepositoryBlobs blobs = new RepositoryBlobs(storage, catalog);
-        RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog);
+        BlobRefresh refresh = BlobRefresh.standard(clock);
+        RepositoryBlobs blobs = new RepositoryBlobs(storage, catalog, refresh);
+        RepositoryManifests manifests = new RepositoryManifests(storage, blobs, catalog, refresh);
         Uploads uploads = new Uploads(storage, blobs, clock);
         UploadStateSigner signer = new UploadStateSigner(config.http().secret());
         return Router.builder()

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -47,4 +48,29 @@ public interface BlobStore {
 
     /** Removes a blob; true if it existed. */
     boolean deleteBlob(Digest digest) throws IOException;
+
+    // ---- garbage collection (see docs/garbage-collection.md) ----
+    // No defaults: a wrapper that forgot to pass these on would silently break the collector's guarantee.
+
+    /**
+     * Whether the blob exists; if it does and was last written or refreshed before
+     * {@code refreshIfBefore}, marks it as written now, so that a collection that read its
+     * older version cannot delete it ({@link #deleteBlobIfUnchanged}). A manifest PUT calls
+     * this for everything it references before it stores the manifest.
+     */
+    boolean refreshBlob(Digest digest, Instant refreshIfBefore) throws IOException;
+
+    /** Every committed blob with its last write or refresh, in no particular order. */
+    void listBlobs(BlobListing listing) throws IOException;
+
+    /** The blob's current version, or empty when there is none. */
+    Optional<BlobVersion> blobVersion(Digest digest) throws IOException;
+
+    /**
+     * Deletes the blob only if it is still exactly {@code version}: a refresh or a new commit of
+     * the same digest since it was read keeps it (then false). Atomic against
+     * {@link #refreshBlob}: of the two, either the refresh happens first and the blob stays, or
+     * the delete does and the refresh reports the blob gone.
+     */
+    boolean deleteBlobIfUnchanged(BlobVersion version) throws IOException;
 }

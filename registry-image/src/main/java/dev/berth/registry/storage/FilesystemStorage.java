@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -23,7 +24,9 @@ import java.util.Optional;
 
 /**
  * Storage in a local folder. Every change becomes visible by an atomic rename, so a process
- * killed at any moment leaves either the old or the new object, never a part.
+ * killed at any moment leaves either the old or the new object, never a part. (Over 400 lines:
+ * one backend's three kinds of data stay together; garbage collection's side is
+ * {@link FilesystemBlobVersions}.)
  *
  * <pre>
  * &lt;root&gt;/blobs/&lt;alg&gt;/&lt;hex[0:2]&gt;/&lt;hex&gt;/data     committed blobs
@@ -38,11 +41,13 @@ public final class FilesystemStorage implements Storage {
 
     private final Path root;
     private final WriteHealth health;
+    private final FilesystemBlobVersions versions;
 
     public FilesystemStorage(Path root) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         Files.createDirectories(this.root);
         this.health = new WriteHealth(this.root);
+        this.versions = new FilesystemBlobVersions(this.root);
     }
 
     public Path root() {
@@ -144,6 +149,26 @@ public final class FilesystemStorage implements Storage {
             // a concurrent writer put a file beside it; the folder stays
         }
         return existed;
+    }
+
+    @Override
+    public boolean refreshBlob(Digest digest, Instant refreshIfBefore) throws IOException {
+        return versions.refresh(digest, refreshIfBefore);
+    }
+
+    @Override
+    public void listBlobs(BlobListing listing) throws IOException {
+        versions.list(listing);
+    }
+
+    @Override
+    public Optional<BlobVersion> blobVersion(Digest digest) throws IOException {
+        return versions.version(digest);
+    }
+
+    @Override
+    public boolean deleteBlobIfUnchanged(BlobVersion version) throws IOException {
+        return versions.deleteIfUnchanged(version);
     }
 
     // ---- uploads ----
@@ -337,9 +362,7 @@ public final class FilesystemStorage implements Storage {
     // ---- paths ----
 
     private Path blobPath(Digest digest) {
-        String hex = digest.hex();
-        return root.resolve("blobs").resolve(digest.algorithm().id()).resolve(hex.substring(0, 2)).resolve(hex)
-                .resolve("data");
+        return versions.dataPath(digest);
     }
 
     private Path uploadData(String uploadId) {

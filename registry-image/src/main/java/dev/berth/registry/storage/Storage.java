@@ -2,6 +2,7 @@ package dev.berth.registry.storage;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,15 @@ public interface Storage extends MetadataStore, BlobStore, UploadStore, AutoClos
      */
     default int removeCrashLeftovers(Duration olderThan) throws IOException {
         return 0;
+    }
+
+    /**
+     * Data objects that no blob names and that were last written before {@code cutoff} (on S3
+     * the leftovers of lost commit races and interrupted commits under {@code blobdata/}),
+     * removed unless {@code dryRun}. Backends that leave none found none.
+     */
+    default OrphanData collectOrphanData(Instant cutoff, boolean dryRun) throws IOException {
+        return OrphanData.NONE;
     }
 
     @Override

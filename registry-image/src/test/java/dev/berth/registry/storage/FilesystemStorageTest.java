@@ -42,6 +42,14 @@ class FilesystemStorageTest extends StorageFixture {
     }
 
     @Nested
+    class BlobVersions extends BlobVersionsContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return FilesystemStorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
     class UploadContract extends UploadStoreContract {
         @Override
         protected Storage newStorage() throws Exception {

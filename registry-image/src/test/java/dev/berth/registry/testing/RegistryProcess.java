@@ -159,7 +159,7 @@ public final class RegistryProcess implements AutoCloseable {
     }
 
     /** The classpath of Maven's test run (surefire names it; a plain run has it in java.class.path). */
-    private static String testClasspath() {
+    public static String testClasspath() {
         String surefire = System.getProperty("surefire.test.class.path");
         return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
     }

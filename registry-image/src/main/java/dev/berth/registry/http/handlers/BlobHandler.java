@@ -50,7 +50,9 @@ public final class BlobHandler implements RouteHandler {
     }
 
     private void get(Exchange exchange, String name, Digest digest) throws IOException {
-        StoredBlob blob = blobs.find(name, digest).orElseThrow(() -> unknown(name, digest));
+        // A HEAD is how pushers find a layer present before they push only its manifest: it refreshes.
+        StoredBlob blob = (exchange.isHead() ? blobs.findRefreshed(name, digest) : blobs.find(name, digest))
+                .orElseThrow(() -> unknown(name, digest));
         long size = blob.size();
         if (!exchange.isHead()) {
             // Object storage serves the bytes itself (registry:2's default; storage.redirect.disable

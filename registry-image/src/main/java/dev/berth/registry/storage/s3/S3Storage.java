@@ -1,7 +1,10 @@
 package dev.berth.registry.storage.s3;
 
 import dev.berth.registry.oci.Digest;
+import dev.berth.registry.storage.BlobListing;
+import dev.berth.registry.storage.BlobVersion;
 import dev.berth.registry.storage.HashStateSource;
+import dev.berth.registry.storage.OrphanData;
 import dev.berth.registry.storage.NotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoredBlob;
@@ -12,6 +15,7 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -51,6 +55,7 @@ public final class S3Storage implements Storage {
     private final UploadData data;
     private final UploadAppender appender;
     private final UploadCommitter committer;
+    private final OrphanBlobData orphans;
 
     /**
      * @param presigner for blob redirects; null for none
@@ -72,6 +77,7 @@ public final class S3Storage implements Storage {
         this.data = new UploadData(objects, keys);
         this.appender = new UploadAppender(states, data, objects, keys, new PartSizes(partSize));
         this.committer = new UploadCommitter(states, data, pointers, objects, keys);
+        this.orphans = new OrphanBlobData(objects, keys, pointers);
     }
 
     // ---- metadata ----
@@ -159,6 +165,45 @@ public final class S3Storage implements Storage {
         pointers.delete(digest);
         objects.delete(keys.full(pointer.get().dataKey()));
         return true;
+    }
+
+    // ---- garbage collection ----
+
+    @Override
+    public boolean refreshBlob(Digest digest, Instant refreshIfBefore) throws IOException {
+        return pointers.refresh(digest, refreshIfBefore);
+    }
+
+    @Override
+    public void listBlobs(BlobListing listing) throws IOException {
+        String prefix = keys.full("blobs/");
+        orphans.forEachObject(prefix, o -> {
+            String[] parts = o.key().substring(prefix.length()).split("/");
+            Optional<Digest> digest = parts.length == 2 ? Digest.parse(parts[0] + ":" + parts[1]) : Optional.empty();
+            if (digest.isPresent()) {
+                listing.blob(digest.get(), o.lastModified()); // tombstones too: blobVersion tells them apart
+            }
+        });
+    }
+
+    @Override
+    public Optional<BlobVersion> blobVersion(Digest digest) throws IOException {
+        return pointers.findVersioned(digest).map(v -> new BlobVersion(digest, v.pointer().size(), v.modified(),
+                v.pointer().dataKey(), v.etag()));
+    }
+
+    @Override
+    public boolean deleteBlobIfUnchanged(BlobVersion version) throws IOException {
+        if (!pointers.tombstoneIf(version.digest(), version.tag())) {
+            return false;
+        }
+        objects.delete(keys.full(version.location()));
+        return true;
+    }
+
+    @Override
+    public OrphanData collectOrphanData(Instant cutoff, boolean dryRun) throws IOException {
+        return orphans.collect(cutoff, dryRun);
     }
 
     // ---- uploads ----

@@ -90,8 +90,12 @@ final class UploadCommitter {
         if (state.tailKey() != null && !state.tailKey().equals(dataKey)) {
             leftovers.add(keys.full(state.tailKey()));
         }
-        Optional<BlobPointers.Pointer> existing = pointers.find(digest);
-        if (existing.isPresent() && !existing.get().dataKey().equals(dataKey) && pointers.holdsBlob(existing.get())) {
+        Optional<BlobPointers.Versioned> existing = pointers.findVersioned(digest);
+        // Keeping the earlier bytes also refreshes their pointer (conditionally): a garbage
+        // collection that judged the old version can then no longer delete the blob this client
+        // was just told it has. If the refresh loses (collected meanwhile), these bytes become the blob.
+        if (existing.isPresent() && !existing.get().pointer().dataKey().equals(dataKey)
+                && pointers.holdsBlob(existing.get().pointer()) && pointers.rewriteIf(digest, existing.get())) {
             leftovers.add(keys.full(dataKey)); // keep the earlier upload's bytes, drop these
         } else {
             pointers.write(digest, new BlobPointers.Pointer(dataKey, state.size()));

@@ -12,6 +12,7 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.DigestAlgorithm;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.BlobStoreContract;
+import dev.berth.registry.storage.BlobVersionsContract;
 import dev.berth.registry.storage.MetadataStoreContract;
 import dev.berth.registry.storage.StorageFixture;
 import dev.berth.registry.storage.StoreCalls;
@@ -76,6 +77,14 @@ class S3StorageTest extends StorageFixture {
 
     @Nested
     class BlobContract extends BlobStoreContract {
+        @Override
+        protected Storage newStorage() throws Exception {
+            return S3StorageTest.this.newStorage();
+        }
+    }
+
+    @Nested
+    class BlobVersions extends BlobVersionsContract {
         @Override
         protected Storage newStorage() throws Exception {
             return S3StorageTest.this.newStorage();
