@@ -35,6 +35,7 @@ public final class Scenarios {
         c.put("existingBucketName", EXISTING_BUCKET);
         c.put("allowedClientCidrs", "203.0.113.0/24,198.51.100.7/32");
         c.put("logRetentionDays", "90");
+        c.put("loadBalancerDeletionProtection", "true");
         return Synth.with(c);
     }
 
