@@ -5,7 +5,6 @@ import java.util.List;
 
 import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
-import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
 import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
@@ -22,7 +21,6 @@ import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.constructs.Construct;
-import software.constructs.IConstruct;
 
 /**
  * The VPC over two AZs. By default only public subnets and no NAT gateway: hosts get public
@@ -120,17 +118,6 @@ public class RegistryNetwork extends Construct {
                         + "address; their security group admits only the load balancer. natMode=gateway turns "
                         + "the auto-assignment off.", Nag.NIST + "VPCSubnetAutoAssignPublicIpDisabled");
             }
-        }
-        // The Lambda of CDK's restrictDefaultSecurityGroup custom resource, at the stack's top level.
-        Stack stack = Stack.of(this);
-        IConstruct provider = stack.getNode().tryFindChild("Custom::VpcRestrictDefaultSGCustomResourceProvider");
-        if (provider != null) {
-            Nag.acknowledgeWithChildren(provider, "CDK's own custom resource that removes the default security "
-                    + "group's rules at deploy: it runs once per stack update, on CDK's pinned Node runtime, with "
-                    + "AWSLambdaBasicExecutionRole for its logs and ec2:Revoke* on this VPC's default group only; "
-                    + "no VPC, DLQ or reserved concurrency needed for a one-shot deploy-time call.",
-                    "AwsSolutions-IAM4", "AwsSolutions-L1", Nag.NIST + "LambdaConcurrency", Nag.NIST + "LambdaDLQ",
-                    Nag.NIST + "LambdaInsideVPC", Nag.NIST + "IAMNoInlinePolicy");
         }
     }
 
