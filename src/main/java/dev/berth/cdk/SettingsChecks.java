@@ -18,7 +18,10 @@ final class SettingsChecks {
     /** The service scales to this many tasks per host at maxHosts (see RegistryStack.maxTasks). */
     static final int TASKS_PER_HOST = 2;
 
-    /** The ECS-optimized AMI keeps about this much for the OS and the ECS agent. */
+    /**
+     * A budget for the kernel, Docker and the ECS agent beside the tasks: the agent registers
+     * less than the instance's memory, and a host that swaps or kills tasks serves nobody.
+     */
     static final int HOST_OVERHEAD_MIB = 512;
 
     /** Memory of the sizes that can be too small, the same across families (t3, t3a, t4g, ...). */

@@ -144,14 +144,15 @@ public class EcsHosts extends Construct {
         AmiHardwareType hardware = arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         this.instanceRole = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .description("Berth ECS hosts: the ECS agent only (statements added by the cluster)")
+                .description("Berth ECS hosts: the ECS agent's own calls only (see grantAgentActions)")
                 .build();
         return LaunchTemplate.Builder.create(this, "LaunchTemplate")
                 .machineImage(EcsOptimizedImage.amazonLinux2023(hardware))
                 .instanceType(instanceType)
                 .userData(UserData.forLinux())
                 // CDK's cluster would add ecr:GetAuthorizationToken and logs:* on "*" to this view;
-                // it takes none, and grantAgentActions writes what the agent uses. See there.
+                // it takes none, and grantAgentActions writes what the agent uses. Whatever else
+                // the hosts need goes on instanceRole itself: this view drops it silently.
                 .role(instanceRole.withoutPolicyUpdates())
                 .securityGroup(securityGroup)
                 .requireImdsv2(true)
