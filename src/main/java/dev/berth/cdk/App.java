@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NIST80053R5Checks;
 import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
@@ -20,32 +21,32 @@ public final class App {
         Settings settings = Settings.fromContext(app.getNode());
         new RegistryStack(app, RegistryStack.STACK_NAME, stackProps(settings), settings,
                 projectRoot().resolve("registry-image"));
-        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        addChecks(app);
         app.synth();
+    }
+
+    /** cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs: any unacknowledged finding fails synth. */
+    public static void addChecks(software.amazon.awscdk.App app) {
+        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        Aspects.of(app).add(NIST80053R5Checks.Builder.create().verbose(true).build());
     }
 
     public static StackProps stackProps(Settings settings) {
         return StackProps.builder()
                 .stackName(RegistryStack.STACK_NAME)
                 .description("Berth: a private container registry (ECS on EC2, S3 storage, ALB)")
-                .env(environment(settings, System.getenv("CDK_DEFAULT_ACCOUNT"), System.getenv("CDK_DEFAULT_REGION")))
+                .env(environment(settings))
                 .build();
     }
 
     /**
-     * The account only when the CLI knows it (so synth needs none); the region always, because
-     * ALB access logging grants a per-region principal: the region setting, else the CLI's,
-     * else us-east-1.
+     * The region setting, and never the CLI's CDK_DEFAULT_ACCOUNT or CDK_DEFAULT_REGION: the
+     * template must be the same in every reviewer's shell as in the one that deploys. So the
+     * stack is account-agnostic (its AZs are Fn::GetAZs, looked up by CloudFormation, not by
+     * synth, so no cdk.context.json) and its region (ARNs, the ALB log principal) is pinned.
      */
-    static Environment environment(Settings settings, String cliAccount, String cliRegion) {
-        String region = !settings.region().isEmpty() ? settings.region()
-                : cliRegion != null && !cliRegion.isBlank() ? cliRegion
-                : "us-east-1";
-        Environment.Builder env = Environment.builder().region(region);
-        if (cliAccount != null && !cliAccount.isBlank()) {
-            env.account(cliAccount);
-        }
-        return env.build();
+    static Environment environment(Settings settings) {
+        return Environment.builder().region(settings.region()).build();
     }
 
     /** The directory holding cdk.json, found from this class's location, not the working directory. */

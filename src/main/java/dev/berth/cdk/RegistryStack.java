@@ -45,6 +45,7 @@ public class RegistryStack extends Stack {
         ImageBucket images = new ImageBucket(this, "Images", ImageBucket.Props.builder()
                 .existingBucketName(settings.existingBucketName())
                 .accessLogs(accessLogs.bucket())
+                .noncurrentVersionDays(settings.noncurrentVersionDays())
                 .build());
         EcsHosts hosts = new EcsHosts(this, "Hosts", EcsHosts.Props.builder()
                 .vpc(network.vpc())
@@ -97,6 +98,7 @@ public class RegistryStack extends Stack {
                 .allowedClientCidrs(settings.allowedClientCidrs())
                 .certificate(domain == null ? null : domain.certificate())
                 .target(service.loadBalancerTarget())
+                .deletionProtection(settings.loadBalancerDeletionProtection())
                 .build());
         if (domain != null) {
             domain.aliasTo(loadBalancer.loadBalancer());
@@ -111,6 +113,7 @@ public class RegistryStack extends Stack {
                 .alarmEmail(settings.alarmEmail())
                 .build());
         createOutputs(settings, images, access);
+        StackWideAcknowledgements.apply(this);
         createOpsOutputs(hosts, service, monitoring);
     }
 
@@ -136,7 +139,7 @@ public class RegistryStack extends Stack {
 
     /** Room for two tasks per host at most hosts, never fewer than asked for. */
     static int maxTasks(Settings settings) {
-        return Math.max(settings.desiredTasks(), 2 * settings.maxHosts());
+        return Math.max(settings.desiredTasks(), SettingsChecks.TASKS_PER_HOST * settings.maxHosts());
     }
 
     private static void requireDockerfile(Path imageDirectory) {

@@ -32,6 +32,8 @@ public record Settings(
         String existingBucketName,
         int logRetentionDays,
         List<String> allowedClientCidrs,
+        int noncurrentVersionDays,
+        boolean loadBalancerDeletionProtection,
         AccessSettings access,
         String alarmEmail) {
 
@@ -49,6 +51,9 @@ public record Settings(
 
     /** CloudWatch Logs accepts only these retention periods, ascending. */
     public static final List<Integer> LOG_RETENTION_DAYS = List.copyOf(LogRetention.BY_DAYS.keySet());
+
+    /** How long a replaced or deleted image object stays restorable, at most a year. */
+    public static final int MAX_NONCURRENT_VERSION_DAYS = 365;
 
     /** The most hosts a setting may ask for: a guard against a typo like maxHosts=100. */
     public static final int MAX_HOSTS_LIMIT = 20;
@@ -68,8 +73,8 @@ public record Settings(
     /** The context keys this app reads; cdk.json holds a default for each. */
     public static final List<String> KEYS = List.of("region", "domainName", "hostedZoneId", "hostedZoneName",
             "certificateArn", "instanceType", "minHosts", "maxHosts", "desiredTasks", "natMode",
-            "existingBucketName", "logRetentionDays", "allowedClientCidrs", "users", "accessRules",
-            "anonymousPull", "alarmEmail");
+            "existingBucketName", "logRetentionDays", "allowedClientCidrs", "noncurrentVersionDays",
+            "loadBalancerDeletionProtection", "users", "accessRules", "anonymousPull", "alarmEmail");
 
     /**
      * Context keys spelled like ours (CDK's own keys carry ':', '/', '@' or '-'): one that is not
@@ -121,9 +126,10 @@ public record Settings(
     public static Settings from(Function<String, Object> context) {
         Reader r = new Reader(context);
         Settings s = new Settings(
-                r.optional("region", REGION, "an AWS region like us-east-1, or empty"),
+                // Required, never the deployer's CLI region: the template must not change with the shell.
+                r.required("region", REGION, "an AWS region like us-east-1"),
                 r.optional("domainName", DOMAIN, "a lower-case DNS name like registry.example.com, or empty"),
-                r.optional("hostedZoneId", ZONE_ID, "a Route 53 hosted zone id like Z0123456789ABC, or empty"),
+                r.optional("hostedZoneId", ZONE_ID, "a Route 53 hosted zone id like Z0123456789ABC (the id alone, without /hostedzone/), or empty"),
                 r.optional("hostedZoneName", DOMAIN, "the hosted zone's DNS name like example.com, or empty"),
                 r.optional("certificateArn", CERT_ARN, "an ACM certificate ARN, or empty"),
                 r.required("instanceType", INSTANCE_TYPE, "an EC2 instance type like t3.small"),
@@ -134,6 +140,8 @@ public record Settings(
                 r.optional("existingBucketName", BUCKET, "an S3 bucket name (3-63 of a-z 0-9 . -), or empty"),
                 r.logRetention(),
                 r.cidrs("allowedClientCidrs"),
+                r.integer("noncurrentVersionDays", 1, MAX_NONCURRENT_VERSION_DAYS),
+                r.bool("loadBalancerDeletionProtection"),
                 AccessSettings.from(context),
                 r.optional("alarmEmail", EMAIL, "an e-mail address for the alarms' SNS topic, or empty"));
         s.checkCombinations();
@@ -160,8 +168,13 @@ public record Settings(
         return !existingBucketName.isEmpty();
     }
 
-    /** Rules that involve more than one key. */
+    /** Rules that involve more than one key, or what the keys name. */
     private void checkCombinations() {
+        SettingsChecks.instanceFitsTasks(instanceType);
+        SettingsChecks.hostedZoneIdIsAZone(hostedZoneId);
+        if (hasCertificateArn()) {
+            SettingsChecks.certificateInRegion(certificateArn, region);
+        }
         if (minHosts > maxHosts) {
             throw invalid("minHosts", String.valueOf(minHosts),
                     "a number no greater than maxHosts (" + maxHosts + ")");
@@ -237,6 +250,15 @@ public record Settings(
             } catch (NumberFormatException e) {
                 throw invalid(key, v, allowed);
             }
+        }
+
+        boolean bool(String key) {
+            String v = raw(key).toLowerCase(Locale.ROOT);
+            return switch (v) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw invalid(key, v, "true or false");
+            };
         }
 
         NatMode natMode() {

@@ -14,17 +14,18 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import software.amazon.awscdk.App;
-import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.assertions.Annotations;
 import software.amazon.awscdk.assertions.Match;
 import software.amazon.awscdk.cxapi.SynthesisMessage;
 import software.amazon.awscdk.services.s3.Bucket;
 
-/** cdk-nag AwsSolutions: nothing left unacknowledged, in every setting combination we ship. */
+/** cdk-nag AwsSolutions and NIST 800-53 R5: nothing left unacknowledged, in every setting combination we ship. */
 class NagTest {
+
+    /** The rule id prefixes of the packs App.addChecks runs. */
+    static final List<String> PACKS = List.of("AwsSolutions", "NIST.800.53.R5");
 
     static Stream<String> scenarios() {
         return Stream.of("defaults", "privateArmImported", "domainWithZone", "domainWithCertificate", "teams");
@@ -43,11 +44,13 @@ class NagTest {
 
     @ParameterizedTest
     @MethodSource("scenarios")
-    void awsSolutionsChecksLeaveNoFindings(String name) {
+    void awsSolutionsAndNistChecksLeaveNoFindings(String name) {
         Annotations annotations = Annotations.fromStack(scenario(name).stack());
         List<SynthesisMessage> findings = new java.util.ArrayList<>();
-        findings.addAll(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")));
-        findings.addAll(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        for (String pack : PACKS) {
+            findings.addAll(annotations.findError("*", Match.stringLikeRegexp(pack + "-.*")));
+            findings.addAll(annotations.findWarning("*", Match.stringLikeRegexp(pack + "-.*")));
+        }
         assertTrue(findings.isEmpty(), () -> findings.stream()
                 .map(m -> m.getId() + ": " + m.getEntry().getData()).toList().toString());
     }
@@ -64,23 +67,25 @@ class NagTest {
             }
             for (Object rule : list(rules)) {
                 acknowledged++;
-                assertTrue(String.valueOf(at(rule, "id")).startsWith("AwsSolutions-"));
+                String id = String.valueOf(at(rule, "id"));
+                assertTrue(PACKS.stream().anyMatch(p -> id.startsWith(p + "-")), id);
                 assertTrue(String.valueOf(at(rule, "reason")).length() >= 40, rule.toString());
             }
         }
         assertTrue(acknowledged > 0);
     }
 
-    /** Proof that the gate bites: a bare bucket gets findings. */
+    /** Proof that the gate bites: a bare bucket gets findings from both packs. */
     @Test
     void theChecksReportFindingsOnAnUnsafeResource() {
         App app = new App();
         Stack stack = new Stack(app, "Unsafe");
         new Bucket(stack, "Bare");
-        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().build());
-        List<SynthesisMessage> errors = Annotations.fromStack(stack)
-                .findError("*", Match.stringLikeRegexp("AwsSolutions-S1.*"));
-        assertFalse(errors.isEmpty());
+        dev.berth.cdk.App.addChecks(app);
+        Annotations annotations = Annotations.fromStack(stack);
+        assertFalse(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-S1.*")).isEmpty());
+        assertFalse(annotations.findError("*",
+                Match.stringLikeRegexp("NIST.800.53.R5-S3BucketVersioningEnabled.*")).isEmpty());
         assertEquals("Unsafe", stack.getStackName());
     }
 }

@@ -37,6 +37,7 @@ public final class Scenarios {
         c.put("allowedClientCidrs", "203.0.113.0/24,198.51.100.7/32");
         c.put("logRetentionDays", "90");
         c.put("alarmEmail", ALARM_EMAIL);
+        c.put("loadBalancerDeletionProtection", "true");
         return Synth.with(c);
     }
 

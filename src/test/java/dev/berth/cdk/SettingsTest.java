@@ -21,7 +21,7 @@ class SettingsTest {
     @Test
     void cdkJsonDefaultsAreTheCheapSafeStack() {
         Settings s = Synth.settings(Map.of());
-        assertEquals("", s.region());
+        assertEquals("us-east-1", s.region());
         assertFalse(s.hasDomain());
         assertEquals("t3.small", s.instanceType());
         assertEquals(2, s.minHosts());
@@ -72,6 +72,10 @@ class SettingsTest {
         "region             | moon-1           | an AWS region like us-east-1",
         "alarmEmail         | ops.example.com  | an e-mail address",
         "alarmEmail         | a@b,c@d.org      | an e-mail address",
+        "region             | ''               | an AWS region like us-east-1",
+        "noncurrentVersionDays | 0             | a whole number from 1 to 365",
+        "noncurrentVersionDays | 366           | a whole number from 1 to 365",
+        "loadBalancerDeletionProtection | yes  | true or false",
     })
     void badValueFailsNamingKeyAndAllowedValues(String key, String value, String allowed) {
         var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(key, value)));
@@ -139,18 +143,68 @@ class SettingsTest {
         assertTrue(e.getMessage().contains("'natMode'"), e.getMessage());
     }
 
+    /** Nothing of the deployer's shell: cdk.json's region, no account (see EnvironmentIndependentSynthTest). */
     @Test
-    void accountOnlyWhenTheCliKnowsItRegionAlways() {
+    void stackEnvironmentIsTheRegionSettingAndNoAccount() {
+        Environment defaults = App.environment(Synth.settings(Map.of()));
+        assertNull(defaults.getAccount());
+        assertEquals("us-east-1", defaults.getRegion());
+        assertEquals("eu-central-1", App.environment(Synth.settings(Map.of("region", "eu-central-1"))).getRegion());
+    }
+
+    @Test
+    void aCertificateFromAnotherRegionIsRejected() {
+        String frankfurt = Scenarios.CERT_ARN.replace("us-east-1", "eu-central-1");
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(
+                "domainName", Scenarios.DOMAIN, "certificateArn", frankfurt)));
+        assertTrue(e.getMessage().contains("'certificateArn'"), e.getMessage());
+        assertTrue(e.getMessage().contains("region us-east-1") && e.getMessage().contains("in eu-central-1"),
+                e.getMessage());
+        Settings inItsRegion = Synth.settings(Map.of("domainName", Scenarios.DOMAIN, "certificateArn", frankfurt,
+                "region", "eu-central-1"));
+        assertEquals(frankfurt, inItsRegion.certificateArn());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"t3.nano, 512", "t3.micro, 1024", "t4g.micro, 1024", "t3a.nano, 512"})
+    void anInstanceTypeTooSmallForTwoTasksIsRejected(String type, int memory) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of("instanceType", type)));
+        assertTrue(e.getMessage().contains("'instanceType'"), e.getMessage());
+        assertTrue(e.getMessage().contains(type + " has " + memory), e.getMessage());
+        assertTrue(e.getMessage().contains("at least 1536 MiB"), e.getMessage());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"t3.small", "t4g.small", "m7g.medium", "c6i.large"})
+    void instanceTypesWithRoomForTwoTasksAreAccepted(String type) {
+        assertEquals(type, Synth.settings(Map.of("instanceType", type)).instanceType());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"Z35SXDOTRQ7X7K, us-east-1 load balancers'", "Z2FDTNDATAQYW2, CloudFront's"})
+    void anAwsServiceAliasZoneIsNotTakenForTheOperatorsZone(String zoneId, String whose) {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(
+                "domainName", Scenarios.DOMAIN, "hostedZoneId", zoneId, "hostedZoneName", Scenarios.ZONE_NAME)));
+        assertTrue(e.getMessage().contains("'hostedZoneId'"), e.getMessage());
+        assertTrue(e.getMessage().contains(whose + " alias zone, not yours"), e.getMessage());
+    }
+
+    @Test
+    void aHostedZoneIdPastedWithItsPathPrefixIsRejectedSayingSo() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Synth.settings(Map.of(
+                "domainName", Scenarios.DOMAIN, "hostedZoneId", "/hostedzone/" + Scenarios.ZONE_ID,
+                "hostedZoneName", Scenarios.ZONE_NAME)));
+        assertTrue(e.getMessage().contains("'hostedZoneId'") && e.getMessage().contains("without /hostedzone/"),
+                e.getMessage());
+    }
+
+    @Test
+    void dataProtectionDefaultsAndOverrides() {
         Settings defaults = Synth.settings(Map.of());
-        Environment agnostic = App.environment(defaults, null, null);
-        assertNull(agnostic.getAccount());
-        assertEquals("us-east-1", agnostic.getRegion());
-
-        Environment cli = App.environment(defaults, "123456789012", "eu-west-1");
-        assertEquals("123456789012", cli.getAccount());
-        assertEquals("eu-west-1", cli.getRegion());
-
-        Settings pinned = Synth.settings(Map.of("region", "eu-central-1"));
-        assertEquals("eu-central-1", App.environment(pinned, "", "eu-west-1").getRegion());
+        assertEquals(7, defaults.noncurrentVersionDays());
+        assertFalse(defaults.loadBalancerDeletionProtection());
+        Settings custom = Synth.settings(Map.of("noncurrentVersionDays", "30", "loadBalancerDeletionProtection", "TRUE"));
+        assertEquals(30, custom.noncurrentVersionDays());
+        assertTrue(custom.loadBalancerDeletionProtection());
     }
 }

@@ -13,12 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.AppProps;
-import software.amazon.awscdk.Aspects;
-import software.amazon.awscdk.Environment;
-import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Template;
 
 /**
@@ -28,7 +24,7 @@ import software.amazon.awscdk.assertions.Template;
  */
 public record Synth(App app, RegistryStack stack, Template template) {
 
-    /** Fixed so tests never depend on the caller's AWS environment. */
+    /** cdk.json's region: the app never takes the caller's AWS environment. */
     public static final String REGION = "us-east-1";
 
     private static final Map<SortedMap<String, String>, Synth> CACHE = new ConcurrentHashMap<>();
@@ -48,12 +44,9 @@ public record Synth(App app, RegistryStack stack, Template template) {
         context.putAll(overrides);
         App app = new App(AppProps.builder().context(context).analyticsReporting(false).build());
         Settings settings = Settings.fromContext(app.getNode());
-        StackProps props = StackProps.builder()
-                .stackName(RegistryStack.STACK_NAME)
-                .env(Environment.builder().region(REGION).build())
-                .build();
-        RegistryStack stack = new RegistryStack(app, RegistryStack.STACK_NAME, props, settings, imageDirectory());
-        Aspects.of(app).add(AwsSolutionsChecks.Builder.create().verbose(true).build());
+        RegistryStack stack = new RegistryStack(app, RegistryStack.STACK_NAME, dev.berth.cdk.App.stackProps(settings),
+                settings, imageDirectory());
+        dev.berth.cdk.App.addChecks(app);
         return new Synth(app, stack, Template.fromStack(stack));
     }
 

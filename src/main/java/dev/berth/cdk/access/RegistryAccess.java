@@ -10,9 +10,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.berth.cdk.AccessSettings;
+import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.iam.Effect;
@@ -170,11 +169,9 @@ public final class RegistryAccess extends Construct {
                         .build())
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
-        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SMG4")
-                .reason("Registry passwords are rotated by the operator with put-secret-value (README); the "
-                        + "registry re-reads them within a minute. No rotation Lambda is deployed.")
-                .build()));
+        Nag.acknowledge(secret, "Registry passwords are rotated by the operator with put-secret-value (README); "
+                + "the registry re-reads them within a minute. No rotation Lambda is deployed.",
+                "AwsSolutions-SMG4", Nag.NIST + "SecretsManagerRotationEnabled");
         return secret;
     }
 
@@ -187,11 +184,9 @@ public final class RegistryAccess extends Construct {
                         .excludePunctuation(true)
                         .build())
                 .build();
-        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SMG4")
-                .reason("ECS injects the token signing key at task start: a rotation would leave running "
-                        + "tasks on different keys, rejecting each other's tokens, until every task restarts.")
-                .build()));
+        Nag.acknowledge(secret, "ECS injects the token signing key at task start: a rotation would leave running "
+                + "tasks on different keys, rejecting each other's tokens, until every task restarts.",
+                "AwsSolutions-SMG4", Nag.NIST + "SecretsManagerRotationEnabled");
         return secret;
     }
 

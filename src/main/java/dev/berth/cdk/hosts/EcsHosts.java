@@ -1,6 +1,7 @@
 package dev.berth.cdk.hosts;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -33,6 +34,7 @@ import software.amazon.awscdk.services.ecs.ExecuteCommandLogging;
 import software.amazon.awscdk.services.ecs.ICluster;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.ILogGroup;
@@ -107,6 +109,7 @@ public class EcsHosts extends Construct {
     private final InstanceType instanceType;
     private final boolean arm;
     private final Cluster cluster;
+    private Role instanceRole;
     private final SecurityGroup securityGroup;
     private final AsgCapacityProvider capacityProvider;
     private final LogGroup execLogGroup;
@@ -133,7 +136,7 @@ public class EcsHosts extends Construct {
                 .allowAllOutbound(true)
                 .build();
         LaunchTemplate launchTemplate = createLaunchTemplate();
-        allowSessionManager(launchTemplate.getRole());
+        allowSessionManager(instanceRole);
         AutoScalingGroup group = createAutoScalingGroup(props, launchTemplate);
         group.getNode().addDependency(createContainerInsightsLogGroup(props.logRetention()));
         this.capacityProvider = AsgCapacityProvider.Builder.create(this, "CapacityProvider")
@@ -150,7 +153,7 @@ public class EcsHosts extends Construct {
                 .build();
         // Writes "echo ECS_CLUSTER=<cluster> >> /etc/ecs/ecs.config" into the user data.
         cluster.addAsgCapacityProvider(capacityProvider);
-        acknowledgeAgentPermissions(launchTemplate.getRole());
+        grantAgentActions();
     }
 
     public ICluster cluster() {
@@ -182,15 +185,18 @@ public class EcsHosts extends Construct {
 
     private LaunchTemplate createLaunchTemplate() {
         AmiHardwareType hardware = arm ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
-        Role role = Role.Builder.create(this, "InstanceRole")
+        this.instanceRole = Role.Builder.create(this, "InstanceRole")
                 .assumedBy(new ServicePrincipal("ec2.amazonaws.com"))
-                .description("Berth ECS hosts: the ECS agent only (statements added by the cluster)")
+                .description("Berth ECS hosts: the ECS agent's own calls only (see grantAgentActions)")
                 .build();
         return LaunchTemplate.Builder.create(this, "LaunchTemplate")
                 .machineImage(EcsOptimizedImage.amazonLinux2023(hardware))
                 .instanceType(instanceType)
                 .userData(UserData.forLinux())
-                .role(role)
+                // CDK's cluster would add ecr:GetAuthorizationToken and logs:* on "*" to this view;
+                // it takes none, and grantAgentActions writes what the agent uses. Whatever else
+                // the hosts need goes on instanceRole itself: this view drops it silently.
+                .role(instanceRole.withoutPolicyUpdates())
                 .securityGroup(securityGroup)
                 .requireImdsv2(true)
                 // One hop: a container behind the docker bridge is a second hop, so it cannot
@@ -233,13 +239,32 @@ public class EcsHosts extends Construct {
 
     public static final String SESSION_MANAGER_POLICY = "AmazonSSMManagedInstanceCore";
 
-    /** After the cluster has written the agent's statements into the role's default policy. */
-    private static void acknowledgeAgentPermissions(IRole role) {
-        NagSuppressions.addResourceSuppressions(role, List.of(NagPackSuppression.builder()
+    /**
+     * What the ECS agent calls with the host's credentials: registering the host in this cluster,
+     * its state changes, and the polling and telemetry sessions (those two limited to this cluster
+     * by condition). Not ECR or CloudWatch Logs: the task definition has an execution role, and
+     * the agent pulls the image and (ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE, on by default in
+     * the ECS-optimized AMI) ships the awslogs driver's logs with that role's credentials.
+     */
+    private void grantAgentActions() {
+        instanceRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:DeregisterContainerInstance", "ecs:RegisterContainerInstance", "ecs:Submit*"))
+                .resources(List.of(cluster.getClusterArn()))
+                .build());
+        instanceRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:Poll", "ecs:StartTelemetrySession"))
+                .resources(List.of("*"))
+                .conditions(Map.of("ArnEquals", Map.of("ecs:cluster", cluster.getClusterArn())))
+                .build());
+        instanceRole.addToPolicy(PolicyStatement.Builder.create()
+                .actions(List.of("ecs:DiscoverPollEndpoint"))
+                .resources(List.of("*"))
+                .build());
+        NagSuppressions.addResourceSuppressions(instanceRole, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-IAM5")
-                .reason("The ECS agent's ecs:Poll, ecs:StartTelemetrySession, ecs:DiscoverPollEndpoint, "
-                        + "ecr:GetAuthorizationToken and logs calls do not support resource-level "
-                        + "permissions; ecs:Submit* is scoped to this cluster. CDK writes these.")
+                .reason("The ECS agent's ecs:DiscoverPollEndpoint has no resource-level permissions; ecs:Poll and "
+                        + "ecs:StartTelemetrySession are on * with an ecs:cluster condition naming this cluster; "
+                        + "ecs:Submit* (the agent's task and container state changes) is scoped to this cluster.")
                 .appliesTo(List.of("Action::ecs:Submit*", "Resource::*"))
                 .build()), true);
     }

@@ -3,6 +3,7 @@ package dev.berth.cdk.network;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
@@ -10,6 +11,7 @@ import software.amazon.awscdk.services.ec2.FlowLogTrafficType;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpoint;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointAwsService;
 import software.amazon.awscdk.services.ec2.GatewayVpcEndpointOptions;
+import software.amazon.awscdk.services.ec2.ISubnet;
 import software.amazon.awscdk.services.ec2.IVpc;
 import software.amazon.awscdk.services.ec2.IpAddresses;
 import software.amazon.awscdk.services.ec2.SubnetConfiguration;
@@ -66,6 +68,7 @@ public class RegistryNetwork extends Construct {
         this.vpc = createVpc();
         createS3Endpoint();
         createFlowLog(props.flowLogRetention());
+        acknowledgeFindings();
     }
 
     public IVpc vpc() {
@@ -86,7 +89,9 @@ public class RegistryNetwork extends Construct {
 
     private Vpc createVpc() {
         List<SubnetConfiguration> subnets = new ArrayList<>();
-        subnets.add(SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC).cidrMask(24).build());
+        // Only hosts in public subnets need an address on launch; the ALB and the NAT gateway bring their own.
+        subnets.add(SubnetConfiguration.builder().name("Public").subnetType(SubnetType.PUBLIC).cidrMask(24)
+                .mapPublicIpOnLaunch(!privateHosts).build());
         if (privateHosts) {
             subnets.add(SubnetConfiguration.builder()
                     .name("Private").subnetType(SubnetType.PRIVATE_WITH_EGRESS).cidrMask(24).build());
@@ -96,10 +101,24 @@ public class RegistryNetwork extends Construct {
                 .maxAzs(2)
                 .natGateways(privateHosts ? 1 : 0)
                 .subnetConfiguration(subnets)
-                // Nothing uses the default security group; locking it down would need a
-                // custom-resource Lambda, i.e. more moving parts than it protects.
-                .restrictDefaultSecurityGroup(false)
+                // Nothing uses the default security group: CDK's custom resource removes its rules,
+                // so nothing placed in it by mistake can talk to anything.
+                .restrictDefaultSecurityGroup(true)
                 .build();
+    }
+
+    private void acknowledgeFindings() {
+        for (ISubnet subnet : vpc.getPublicSubnets()) {
+            Nag.acknowledgeWithChildren(subnet, "The public subnets route 0.0.0.0/0 to the internet gateway: the "
+                    + "internet-facing load balancer lives there (and the NAT gateway or, by default, the hosts).",
+                    Nag.NIST + "VPCNoUnrestrictedRouteToIGW");
+            if (!privateHosts) {
+                Nag.acknowledgeWithChildren(subnet, "natMode=none (the default, no NAT gateway cost): the hosts "
+                        + "live in the public subnets and reach ECR, ECS and Secrets Manager over their public "
+                        + "address; their security group admits only the load balancer. natMode=gateway turns "
+                        + "the auto-assignment off.", Nag.NIST + "VPCSubnetAutoAssignPublicIpDisabled");
+            }
+        }
     }
 
     /** Free, and keeps layer pushes and pulls off the NAT gateway and the public internet. */

@@ -2,6 +2,7 @@ package dev.berth.cdk.service;
 
 import java.util.List;
 
+import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
@@ -15,6 +16,7 @@ import software.amazon.awscdk.services.ec2.Port;
 import software.amazon.awscdk.services.ec2.SecurityGroup;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListener;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
@@ -48,9 +50,11 @@ public final class RegistryLoadBalancer {
      * @param allowedClientCidrs IPv4 CIDRs that may reach the load balancer; default anywhere
      * @param certificate        TLS certificate for an HTTPS listener; default none: HTTP only
      * @param target             what the listeners forward to ({@link RegistryService#loadBalancerTarget()}); required
+     * @param deletionProtection refuse to delete the load balancer (and so the stack) until turned off; default false
      */
     public record Props(IVpc vpc, SubnetSelection subnets, ISecurityGroup hostSecurityGroup, IBucket accessLogs,
-            List<String> allowedClientCidrs, ICertificate certificate, IApplicationLoadBalancerTarget target) {
+            List<String> allowedClientCidrs, ICertificate certificate, IApplicationLoadBalancerTarget target,
+            boolean deletionProtection) {
         private static final String NAME = "RegistryLoadBalancer.Props";
 
         public Props {
@@ -74,6 +78,7 @@ public final class RegistryLoadBalancer {
             private List<String> allowedClientCidrs;
             private ICertificate certificate;
             private IApplicationLoadBalancerTarget target;
+            private boolean deletionProtection;
 
             public Builder vpc(IVpc vpc) { this.vpc = vpc; return this; }
             public Builder subnets(SubnetSelection subnets) { this.subnets = subnets; return this; }
@@ -83,9 +88,11 @@ public final class RegistryLoadBalancer {
             /** @param certificate null for HTTP only */
             public Builder certificate(ICertificate certificate) { this.certificate = certificate; return this; }
             public Builder target(IApplicationLoadBalancerTarget target) { this.target = target; return this; }
+            public Builder deletionProtection(boolean on) { this.deletionProtection = on; return this; }
 
             public Props build() {
-                return new Props(vpc, subnets, hostSecurityGroup, accessLogs, allowedClientCidrs, certificate, target);
+                return new Props(vpc, subnets, hostSecurityGroup, accessLogs, allowedClientCidrs, certificate, target,
+                        deletionProtection);
             }
         }
     }
@@ -150,7 +157,18 @@ public final class RegistryLoadBalancer {
                 .securityGroup(securityGroup)
                 .idleTimeout(IDLE_TIMEOUT)
                 .dropInvalidHeaderFields(true)
+                .deletionProtection(props.deletionProtection())
                 .build();
+        if (!props.deletionProtection()) {
+            Nag.acknowledge(alb, "loadBalancerDeletionProtection is off by default: the load balancer holds no data "
+                    + "(images are in the retained bucket), a Route 53 alias follows a new one, and cdk destroy must "
+                    + "not stop half-way on it. Turn it on when clients use its DNS name through your own CNAME.",
+                    Nag.NIST + "ELBDeletionProtectionEnabled");
+        }
+        Nag.acknowledge(alb, "No WAF web ACL ($5/month plus rules and requests): every request is an authenticated "
+                + "registry API call whose bodies are image layers, which managed rule sets' body inspection does "
+                + "not fit; the registry itself limits failed logins per client address and requests in flight.",
+                Nag.NIST + "ALBWAFEnabled");
         // Bridge mode maps the container port to a dynamic host port from this range; only
         // the load balancer may reach it.
         alb.getConnections().allowTo(props.hostSecurityGroup(), HOST_PORTS, "load balancer to registry tasks");
@@ -175,14 +193,21 @@ public final class RegistryLoadBalancer {
                             + "sends them), tokens, pushes and pulls cross the network unencrypted, and Docker "
                             + "clients need it listed in insecure-registries. Set domainName with hostedZoneId+"
                             + "hostedZoneName or certificateArn for HTTPS.");
-            loadBalancer.addListener("Http", http.defaultTargetGroups(List.of(registry)).build());
+            ApplicationListener plain = loadBalancer.addListener("Http",
+                    http.defaultTargetGroups(List.of(registry)).build());
+            Nag.acknowledge(plain, "No domain configured, so no certificate: plain HTTP by the operator's choice, "
+                    + "warned about loudly at synth (berth:no-tls). Set domainName for HTTPS.",
+                    Nag.NIST + "ALBHttpToHttpsRedirection", Nag.NIST + "ELBv2ACMCertificateRequired");
             return;
         }
-        loadBalancer.addListener("Http", http.defaultAction(ListenerAction.redirect(RedirectOptions.builder()
-                .protocol("HTTPS")
-                .port("443")
-                .permanent(true)
-                .build())).build());
+        ApplicationListener redirect = loadBalancer.addListener("Http", http.defaultAction(ListenerAction.redirect(
+                RedirectOptions.builder()
+                        .protocol("HTTPS")
+                        .port("443")
+                        .permanent(true)
+                        .build())).build());
+        Nag.acknowledge(redirect, "The port-80 listener only redirects to HTTPS on 443, which has the certificate.",
+                Nag.NIST + "ELBv2ACMCertificateRequired");
         loadBalancer.addListener("Https", BaseApplicationListenerProps.builder()
                 .protocol(ApplicationProtocol.HTTPS)
                 .port(443)

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
+import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
 import dev.berth.cdk.access.RegistryAccess;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -15,6 +16,13 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecr.assets.Platform;
 import software.amazon.awscdk.services.ecs.AssetImageProps;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
+import software.amazon.awscdk.services.ecs.Capability;
+import software.amazon.awscdk.services.ecs.DockerVolumeConfiguration;
+import software.amazon.awscdk.services.ecs.HealthCheck;
+import software.amazon.awscdk.services.ecs.LinuxParameters;
+import software.amazon.awscdk.services.ecs.MountPoint;
+import software.amazon.awscdk.services.ecs.Scope;
+import software.amazon.awscdk.services.ecs.Volume;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
 import software.amazon.awscdk.services.ecs.ContainerImage;
 import software.amazon.awscdk.services.ecs.Ec2TaskDefinition;
@@ -96,6 +104,14 @@ public final class RegistryTask {
     /** What ECS keeps free on a host for a task, and what the task may use at most. */
     public static final int MEMORY_RESERVATION_MIB = 512;
     public static final int MEMORY_LIMIT_MIB = 1024;
+    /** The one writable place in the container besides the image's declared volumes. */
+    public static final String TMP_PATH = "/tmp";
+    static final String TMP_VOLUME = "tmp";
+    /** Writable places ECS Exec's agent needs in a container with a read-only root, by volume name. */
+    static final java.util.Map<String, String> EXEC_AGENT_PATHS = new java.util.TreeMap<>(java.util.Map.of(
+            "exec-agents", "/managed-agents",
+            "exec-state", "/var/lib/amazon/ssm",
+            "exec-logs", "/var/log/amazon/ssm"));
     /**
      * When a task leaves (deployment, scale-in), requests in flight (a push of a large layer is
      * one long request) get this long twice over: first the ALB drains the target (it finishes
@@ -183,11 +199,9 @@ public final class RegistryTask {
                         .excludePunctuation(true)
                         .build())
                 .build();
-        NagSuppressions.addResourceSuppressions(secret, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-SMG4")
-                .reason("Rotating the upload-state HMAC key would break in-flight uploads for no gain: "
-                        + "it never leaves AWS and protects only resumable-upload state.")
-                .build()));
+        Nag.acknowledge(secret, "Rotating the upload-state HMAC key would break in-flight uploads for no gain: "
+                + "it never leaves AWS and protects only resumable-upload state.",
+                "AwsSolutions-SMG4", Nag.NIST + "SecretsManagerRotationEnabled");
         return secret;
     }
 
@@ -218,7 +232,43 @@ public final class RegistryTask {
                         .logGroup(logGroup)
                         .streamPrefix(CONTAINER_NAME)
                         .build()))
+                // Nothing in the image changes at run time: the registry writes only to S3 and to
+                // java's temp dir (parts beyond 16 MiB, the JVM's perf data), a task-scoped volume.
+                .readonlyRootFilesystem(true)
+                .privileged(false)
+                .linuxParameters(dropAllCapabilities())
+                .healthCheck(containerHealthCheck())
                 .build());
+        definition.addVolume(Volume.builder()
+                .name(TMP_VOLUME)
+                // A Docker volume made for the task and removed with it; Docker fills a new volume
+                // from the image's /tmp, mode 1777 included, so the registry's user may write there.
+                .dockerVolumeConfiguration(DockerVolumeConfiguration.builder()
+                        .scope(Scope.TASK)
+                        .driver("local")
+                        .build())
+                .build());
+        definition.getDefaultContainer().addMountPoints(MountPoint.builder()
+                .sourceVolume(TMP_VOLUME)
+                .containerPath(TMP_PATH)
+                .readOnly(false)
+                .build());
+        // ECS Exec's agent, bind-mounted into the container by ECS, writes its state and logs
+        // here; on a read-only root it would stop at once (aws/containers-roadmap#1359).
+        EXEC_AGENT_PATHS.forEach((volume, path) -> {
+            definition.addVolume(Volume.builder()
+                    .name(volume)
+                    .dockerVolumeConfiguration(DockerVolumeConfiguration.builder()
+                            .scope(Scope.TASK)
+                            .driver("local")
+                            .build())
+                    .build());
+            definition.getDefaultContainer().addMountPoints(MountPoint.builder()
+                    .sourceVolume(volume)
+                    .containerPath(path)
+                    .readOnly(false)
+                    .build());
+        });
         NagSuppressions.addResourceSuppressions(definition, List.of(NagPackSuppression.builder()
                 .id("AwsSolutions-ECS2")
                 .reason("The REGISTRY_* environment holds only non-secret settings (address, storage driver, "
@@ -237,6 +287,33 @@ public final class RegistryTask {
                 .build()), true);
         return definition;
     }
+
+    /** The registry listens on an unprivileged port as a non-root user: it needs no capability. */
+    private LinuxParameters dropAllCapabilities() {
+        LinuxParameters parameters = LinuxParameters.Builder.create(scope, "LinuxParameters").build();
+        parameters.dropCapabilities(Capability.ALL);
+        return parameters;
+    }
+
+    /**
+     * ECS's view of the container's health, beside the load balancer's: bash's own /dev/tcp asks
+     * {@value #HEALTH_PATH} on the port of REGISTRY_HTTP_ADDR, so no JVM starts for it (the image's
+     * Docker HEALTHCHECK, which does start one every 30 s, is replaced by this one on ECS).
+     */
+    static HealthCheck containerHealthCheck() {
+        return HealthCheck.builder()
+                .command(List.of("CMD", "bash", "-c", HEALTH_COMMAND))
+                .interval(Duration.seconds(30))
+                .timeout(Duration.seconds(5))
+                .retries(3)
+                .startPeriod(Duration.seconds(60))
+                .build();
+    }
+
+    /** The first line of the answer must be "HTTP/1.1 200 ...". */
+    public static final String HEALTH_COMMAND = "exec 3<>/dev/tcp/127.0.0.1/${REGISTRY_HTTP_ADDR##*:}"
+            + " && printf 'GET " + HEALTH_PATH + " HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n' >&3"
+            + " && read -r _ status _ <&3 && [ \"$status\" = 200 ]";
 
     /**
      * The image built from the registry's directory on the deployer's machine. Its

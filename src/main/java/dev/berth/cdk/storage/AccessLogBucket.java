@@ -2,9 +2,8 @@ package dev.berth.cdk.storage;
 
 import java.util.List;
 
+import dev.berth.cdk.Nag;
 import dev.berth.cdk.Required;
-import io.github.cdklabs.cdknag.NagPackSuppression;
-import io.github.cdklabs.cdknag.NagSuppressions;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -63,10 +62,11 @@ public class AccessLogBucket extends Construct {
                 // Logs are evidence: never deleted with the stack.
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
-        NagSuppressions.addResourceSuppressions(bucket, List.of(NagPackSuppression.builder()
-                .id("AwsSolutions-S1")
-                .reason("This is the access-log bucket itself; logging it into itself would loop.")
-                .build()));
+        Nag.acknowledge(bucket, "This is the access-log bucket itself; logging it into itself would loop.",
+                "AwsSolutions-S1", Nag.NIST + "S3BucketLoggingEnabled");
+        Nag.acknowledge(bucket, "Log objects are written once under unique names by AWS log delivery and expire "
+                + "after logRetentionDays; versions would only keep expired logs (and bill them) longer.",
+                Nag.NIST + "S3BucketVersioningEnabled");
     }
 
     public IBucket bucket() {

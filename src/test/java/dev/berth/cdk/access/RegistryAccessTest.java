@@ -190,7 +190,8 @@ class RegistryAccessTest {
 
     private static Map<String, Object> taskRole(Template template) {
         Map<String, Map<String, Object>> roles = template.findResources("AWS::IAM::Role", Map.of("Properties",
-                Map.of("Policies", Match.anyValue())));
+                Map.of("Policies", Match.anyValue(), "AssumeRolePolicyDocument", Map.of("Statement", List.of(
+                        Match.objectLike(Map.of("Principal", Map.of("Service", "ecs-tasks.amazonaws.com"))))))));
         assertEquals(1, roles.size(), roles.keySet().toString());
         return roles.values().iterator().next();
     }

@@ -103,10 +103,12 @@ class NetworkTest {
         for (Object table : list(onlyProps(privateHosts, "AWS::EC2::VPCEndpoint").get("RouteTableIds"))) {
             assertTrue(String.valueOf(table).contains("Private"), table.toString());
         }
-        // Private subnets give no public IPs.
-        Map<String, Map<String, Object>> privateSubnets = privateHosts.findResources("AWS::EC2::Subnet",
+        // No subnet gives public IPs: not the private ones, and not the public ones, where only the
+        // load balancer and the NAT gateway live (each with its own addresses).
+        Map<String, Map<String, Object>> noPublicIp = privateHosts.findResources("AWS::EC2::Subnet",
                 Map.of("Properties", Map.of("MapPublicIpOnLaunch", false)));
-        assertEquals(2, privateSubnets.size());
+        assertEquals(2, noPublicIp.keySet().stream().filter(id -> id.contains("Private")).count());
+        assertEquals(4, noPublicIp.size());
         assertFalse(privateHosts.findResources("AWS::EC2::Route",
                 Map.of("Properties", Map.of("NatGatewayId", Match.anyValue()))).isEmpty());
     }
@@ -118,4 +120,11 @@ class NetworkTest {
         return found.keySet().iterator().next();
     }
 
+    /** CDK's custom resource removes the default group's rules at deploy. */
+    @Test
+    void theVpcsDefaultSecurityGroupIsClosed() {
+        Map<String, Object> restrict = onlyProps(defaults, "Custom::VpcRestrictDefaultSG");
+        String vpc = defaults.findResources("AWS::EC2::VPC").keySet().iterator().next();
+        assertEquals(Map.of("Fn::GetAtt", List.of(vpc, "DefaultSecurityGroup")), restrict.get("DefaultSecurityGroupId"));
+    }
 }

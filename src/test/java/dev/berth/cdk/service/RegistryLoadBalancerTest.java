@@ -95,4 +95,20 @@ class RegistryLoadBalancerTest {
         assertEquals(1, found.size());
         return found.keySet().iterator().next();
     }
+
+    @Test
+    void deletionProtectionIsOffByDefaultAndASetting() {
+        assertEquals("false", loadBalancerAttribute(defaults, "deletion_protection.enabled"));
+        assertEquals("true", loadBalancerAttribute(custom, "deletion_protection.enabled"));
+    }
+
+    private static Object loadBalancerAttribute(Template template, String key) {
+        for (Object attribute : list(onlyProps(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
+                .get("LoadBalancerAttributes"))) {
+            if (key.equals(at(attribute, "Key"))) {
+                return at(attribute, "Value");
+            }
+        }
+        return null;
+    }
 }

@@ -114,9 +114,11 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
                         + "; it stored the image elsewhere:\n" + Files.readString(registryLog));
                 assertEquals(200, get(base.resolve(healthPath)),
                         "the load balancer's health check path " + healthPath + " after a push");
+                assertEquals(0, containerHealthCheck(template, env, work), "ECS's health check on a healthy registry");
             } finally {
                 Processes.stop(registry);
             }
+            assertNotEquals(0, containerHealthCheck(template, env, work), "ECS's health check with the registry down");
             String log = Files.readString(registryLog);
             assertNoIgnoredTemplateKeys(log, fromTemplate.keySet());
             assertTrue(log.contains("auth: aws"), "the registry did not take its users from auth.aws:\n" + log);
@@ -124,6 +126,25 @@ class SynthesizedTaskDefinitionRunsRegistryTest {
         }
         System.out.printf("%s: synth (shared with other tests) %.1f s, S3Proxy + registry + push + pull %.1f s%n",
                 getClass().getSimpleName(), (synthesized - started) / 1e9, (System.nanoTime() - synthesized) / 1e9);
+    }
+
+    /**
+     * Runs the task definition's ECS health check command as Docker would inside the container:
+     * the exec form's argv, with the container's environment (here pointing at the test's port).
+     */
+    private static int containerHealthCheck(Template template, Map<String, String> env, Path work) throws Exception {
+        List<Object> command = list(at(RenderedContainer.definition(template), "HealthCheck", "Command"));
+        assertEquals("CMD", command.get(0), "the exec form, run without a shell of Docker's: " + command);
+        Path out = Files.createTempFile(work, "healthcheck", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command.subList(1, command.size()).stream().map(String::valueOf)
+                .toList()).redirectErrorStream(true).redirectOutput(out.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail("the health check command took over 10 s:\n" + Files.readString(out));
+        }
+        return p.exitValue();
     }
 
     /**
