@@ -178,7 +178,7 @@ class BearerTokenClientsTest {
                 "oci:" + pulled + ":v1"), TIMEOUT);
         assertEquals(image.digest(), OciLayout.find(pulled, "v1").path("digest").asText());
         String log = registry.log();
-        assertTrue(log.contains("TokenEndpoint - access denied: user=reader repository=apps/ctr-copy action=push"),
+        assertTrue(log.contains("TokenEndpoint: access denied: user=reader repository=apps/ctr-copy action=push"),
                 log);
         assertFalse(log.contains(READER_PW) || log.contains("eyJ"), log);
     }
