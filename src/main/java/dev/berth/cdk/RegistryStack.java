@@ -111,6 +111,7 @@ public class RegistryStack extends Stack {
                 .memoryLimitMiB(RegistryTask.MEMORY_LIMIT_MIB)
                 .memoryReservationMiB(RegistryTask.MEMORY_RESERVATION_MIB)
                 .alarmEmail(settings.alarmEmail())
+                .requestMetricsBucket(images.hasRequestMetrics() ? images.bucket() : null)
                 .build());
         createOutputs(settings, images, access);
         StackWideAcknowledgements.apply(this);

@@ -3,6 +3,7 @@ package dev.berth.cdk.monitoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -16,6 +17,7 @@ import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.constructs.Construct;
@@ -34,6 +36,14 @@ public final class RegistryAlarms extends Construct {
     static final int CPU_HIGH_PERCENT = 85;
     /** Of the task's hard memory limit. */
     static final int MEMORY_HIGH_PERCENT_OF_LIMIT = 80;
+    /**
+     * Of the registry's S3 requests. 404 (a HEAD for a blob not yet pushed) and 412 (a lost
+     * conditional write, by design) are everyday 4xx; nearly all requests refused means the
+     * task role or the bucket policy no longer lets the registry in.
+     */
+    static final int S3_REFUSED_PERCENT = 90;
+    /** S3 requests below this count in five minutes are too few to judge a refusal rate. */
+    static final int S3_MIN_REQUESTS = 20;
 
     private final Topic topic;
     private final List<Alarm> alarms = new ArrayList<>();
@@ -43,9 +53,10 @@ public final class RegistryAlarms extends Construct {
      * @param memoryLimitOverReservation the task's memory limit divided by its reservation (ECS
      *                                   reports memory in percent of the reservation)
      * @param alarmEmail                 subscribed to the topic unless empty
+     * @param imageBucket                the bucket when S3 publishes its request metrics (one this stack made)
      */
     RegistryAlarms(Construct scope, String id, RegistryMetrics metrics, double memoryLimitOverReservation,
-            String alarmEmail) {
+            String alarmEmail, Optional<IBucket> imageBucket) {
         super(scope, id);
         this.topic = createTopic(alarmEmail);
         String prefix = Stack.of(this).getStackName() + "-";
@@ -84,6 +95,26 @@ public final class RegistryAlarms extends Construct {
                         + "answer around, such as reading its users or rules; rolls a deployment back).", prefix);
         deploymentAlarms.addAll(List.of(registry5xx, unhealthy, errorLines));
         alarms.addAll(List.of(lb5xx, registry5xx, unhealthy, tasksBelow, cpu, memory, errorLines));
+        imageBucket.ifPresent(bucket -> alarms.addAll(s3Alarms(bucket, prefix)));
+    }
+
+    /** The registry's own calls to the image bucket, from S3's request metrics. */
+    private List<Alarm> s3Alarms(IBucket bucket, String prefix) {
+        Alarm errors = alarm("ImageBucket5xxErrors", RegistryMetrics.s3Requests(bucket, "5xxErrors"), MIN_ERRORS, 2, 3,
+                "S3 answered " + MIN_ERRORS + " or more of the registry's requests to the image bucket with a 5xx in "
+                        + "5 minutes (twice in 15): S3 trouble the SDK's retries may not hide (503 Slow Down on a hot "
+                        + "prefix, an outage).", prefix);
+        Alarm refused = alarm("ImageBucketRequestsRefused", MathExpression.Builder.create()
+                        .expression("IF(FILL(all, 0) >= " + S3_MIN_REQUESTS + ", 100 * FILL(refused, 0) / all, 0)")
+                        .usingMetrics(Map.of("refused", RegistryMetrics.s3Requests(bucket, "4xxErrors"),
+                                "all", RegistryMetrics.s3Requests(bucket, "AllRequests")))
+                        .label("% of S3 requests answered 4xx")
+                        .period(RegistryMetrics.PERIOD)
+                        .build(), S3_REFUSED_PERCENT, 2, 3,
+                "S3 refused " + S3_REFUSED_PERCENT + " % or more of the registry's requests to the image bucket (4xx, "
+                        + "at least " + S3_MIN_REQUESTS + " requests in 5 minutes, twice in 15): the task role or "
+                        + "the bucket policy no longer lets the registry in, or the bucket is gone.", prefix);
+        return List.of(errors, refused);
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.berth.cdk.monitoring;
 
 import java.util.Map;
 
+import dev.berth.cdk.storage.ImageBucket;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.cloudwatch.IMetric;
@@ -17,6 +18,7 @@ import software.amazon.awscdk.services.logs.FilterPattern;
 import software.amazon.awscdk.services.logs.ILogGroup;
 import software.amazon.awscdk.services.logs.MetricFilter;
 import software.amazon.awscdk.services.logs.MetricFilterOptions;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.constructs.Construct;
 
 /**
@@ -66,6 +68,20 @@ public final class RegistryMetrics {
                 .metricValue(field)
                 .unit(Unit.BYTES)
                 .build());
+    }
+
+    /**
+     * One of S3's request metrics of the image bucket (published for its whole-bucket filter), summed
+     * over {@link #PERIOD}: {@code AllRequests}, {@code 4xxErrors}, {@code 5xxErrors}.
+     */
+    static Metric s3Requests(IBucket bucket, String metricName) {
+        return Metric.Builder.create()
+                .namespace("AWS/S3")
+                .metricName(metricName)
+                .dimensionsMap(Map.of("BucketName", bucket.getBucketName(), "FilterId", ImageBucket.REQUEST_METRICS_ID))
+                .statistic("Sum")
+                .period(PERIOD)
+                .build();
     }
 
     private static MetricOptions sum() {

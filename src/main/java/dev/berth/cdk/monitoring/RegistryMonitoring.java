@@ -1,6 +1,7 @@
 package dev.berth.cdk.monitoring;
 
 import java.util.List;
+import java.util.Optional;
 
 import dev.berth.cdk.Required;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -11,6 +12,7 @@ import software.amazon.awscdk.services.ecs.Ec2Service;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
 import software.amazon.awscdk.services.logs.ILogGroup;
+import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.sns.Topic;
 import software.constructs.Construct;
 
@@ -31,9 +33,12 @@ public class RegistryMonitoring extends Construct {
      * @param memoryLimitMiB       the task's hard memory limit; required
      * @param memoryReservationMiB the task's memory reservation; required
      * @param alarmEmail           an address subscribed to the alarms; default none
+     * @param requestMetricsBucket the image bucket when S3 publishes its request metrics; default none
+     *                             (an imported bucket): then no S3 alarms
      */
     public record Props(ApplicationLoadBalancer loadBalancer, ApplicationTargetGroup targetGroup, Ec2Service service,
-            ILogGroup registryLogs, Integer memoryLimitMiB, Integer memoryReservationMiB, String alarmEmail) {
+            ILogGroup registryLogs, Integer memoryLimitMiB, Integer memoryReservationMiB, String alarmEmail,
+            IBucket requestMetricsBucket) {
         private static final String NAME = "RegistryMonitoring.Props";
 
         public Props {
@@ -58,6 +63,7 @@ public class RegistryMonitoring extends Construct {
             private Integer memoryLimitMiB;
             private Integer memoryReservationMiB;
             private String alarmEmail;
+            private IBucket requestMetricsBucket;
 
             public Builder loadBalancer(ApplicationLoadBalancer alb) { this.loadBalancer = alb; return this; }
             public Builder targetGroup(ApplicationTargetGroup group) { this.targetGroup = group; return this; }
@@ -66,10 +72,11 @@ public class RegistryMonitoring extends Construct {
             public Builder memoryLimitMiB(int mib) { this.memoryLimitMiB = mib; return this; }
             public Builder memoryReservationMiB(int mib) { this.memoryReservationMiB = mib; return this; }
             public Builder alarmEmail(String email) { this.alarmEmail = email; return this; }
+            public Builder requestMetricsBucket(IBucket bucket) { this.requestMetricsBucket = bucket; return this; }
 
             public Props build() {
                 return new Props(loadBalancer, targetGroup, service, registryLogs, memoryLimitMiB,
-                        memoryReservationMiB, alarmEmail);
+                        memoryReservationMiB, alarmEmail, requestMetricsBucket);
             }
         }
     }
@@ -82,7 +89,8 @@ public class RegistryMonitoring extends Construct {
         RegistryMetrics metrics = new RegistryMetrics(this, props.loadBalancer(), props.targetGroup(),
                 props.service(), props.registryLogs());
         this.alarms = new RegistryAlarms(this, "Alarms", metrics,
-                (double) props.memoryLimitMiB() / props.memoryReservationMiB(), props.alarmEmail());
+                (double) props.memoryLimitMiB() / props.memoryReservationMiB(), props.alarmEmail(),
+                Optional.ofNullable(props.requestMetricsBucket()));
         this.dashboard = RegistryDashboard.create(this, metrics, alarms.alarms());
         List<Alarm> rollback = alarms.deploymentAlarms();
         props.service().enableDeploymentAlarms(rollback.stream().map(Alarm::getAlarmName).toList(),

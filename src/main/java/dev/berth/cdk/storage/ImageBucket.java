@@ -7,6 +7,7 @@ import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
 import software.amazon.awscdk.services.s3.Bucket;
+import software.amazon.awscdk.services.s3.BucketMetrics;
 import software.amazon.awscdk.services.s3.BucketEncryption;
 import software.amazon.awscdk.services.s3.IBucket;
 import software.amazon.awscdk.services.s3.LifecycleRule;
@@ -67,6 +68,8 @@ public class ImageBucket extends Construct {
      * replaced on every PATCH, so their old versions are scratch, kept only a day.
      */
     public static final String UPLOAD_STATE_PREFIX = "uploads/";
+    /** The request-metrics filter covering the whole bucket. */
+    public static final String REQUEST_METRICS_ID = "EntireBucket";
     public static final int UPLOAD_STATE_VERSIONS_DAYS = 1;
 
     private final IBucket bucket;
@@ -82,6 +85,11 @@ public class ImageBucket extends Construct {
         return bucket;
     }
 
+    /** Whether S3 publishes request metrics for it (filter {@value #REQUEST_METRICS_ID}): only a bucket this stack made. */
+    public boolean hasRequestMetrics() {
+        return bucket instanceof Bucket;
+    }
+
     /**
      * S3 applies the shortest of overlapping lifecycle rules, so upload state under its prefix
      * loses its old versions after a day while tags, manifests and blobs keep theirs for
@@ -94,6 +102,8 @@ public class ImageBucket extends Construct {
                 .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
                 .enforceSsl(true)
                 .versioned(true)
+                // S3 request metrics (4xx, 5xx, requests) for the alarms on the registry's S3 calls.
+                .metrics(List.of(BucketMetrics.builder().id(REQUEST_METRICS_ID).build()))
                 .lifecycleRules(List.of(
                         LifecycleRule.builder()
                                 .id("abort-incomplete-multipart-uploads")

@@ -6,6 +6,7 @@ import static dev.berth.cdk.Json.map;
 import static dev.berth.cdk.Json.only;
 import static dev.berth.cdk.Json.onlyProps;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -61,9 +62,9 @@ class RegistryMonitoringTest {
     @Test
     void everyAlarmIsNamedForWhatItMeansAndNotifiesTheTopicWhenItFiresAndClears() {
         Map<String, Map<String, Object>> alarms = alarms(defaults);
-        assertEquals(List.of("LoadBalancer5xxRate", "Registry5xxRate", "RegistryErrorLogLines",
-                "RunningTasksBelowDesired", "ServiceCpuHigh", "ServiceMemoryHigh", "UnhealthyTargets"),
-                List.copyOf(alarms.keySet()));
+        assertEquals(List.of("ImageBucket5xxErrors", "ImageBucketRequestsRefused", "LoadBalancer5xxRate",
+                "Registry5xxRate", "RegistryErrorLogLines", "RunningTasksBelowDesired", "ServiceCpuHigh",
+                "ServiceMemoryHigh", "UnhealthyTargets"), List.copyOf(alarms.keySet()));
         String topic = only(defaults, "AWS::SNS::Topic").getKey();
         for (var alarm : alarms.entrySet()) {
             Map<String, Object> props = alarm.getValue();
@@ -145,6 +146,29 @@ class RegistryMonitoringTest {
     }
 
     /** A bad version trips these during its deployment, and ECS rolls it back. */
+    @Test
+    void theRegistrysS3CallsAlarmOnFiveHundredsAndOnNearlyAllRefusedFromTheBucketsRequestMetrics() {
+        List<Object> metricsConfigurations = defaults.findResources("AWS::S3::Bucket").values().stream()
+                .map(b -> at(b, "Properties", "MetricsConfigurations")).filter(m -> m != null).toList();
+        assertEquals(List.of(List.of(Map.of("Id", "EntireBucket"))), metricsConfigurations,
+                "request metrics on the image bucket only");
+        Map<String, Map<String, Object>> alarms = alarms(defaults);
+        Map<String, Object> errors = alarms.get("ImageBucket5xxErrors");
+        assertEquals("AWS/S3/5xxErrors", watched(errors, null));
+        assertEquals("Sum", errors.get("Statistic"));
+        assertTrue(String.valueOf(errors.get("Dimensions")).contains("EntireBucket"), errors.toString());
+        assertEquals(5, ((Number) errors.get("Threshold")).intValue());
+        Map<String, Object> refused = alarms.get("ImageBucketRequestsRefused");
+        assertEquals("AWS/S3/4xxErrors", watched(refused, "refused"));
+        assertEquals("AWS/S3/AllRequests", watched(refused, "all"));
+        assertEquals("IF(FILL(all, 0) >= 20, 100 * FILL(refused, 0) / all, 0)", expression(refused));
+        assertEquals(90, ((Number) refused.get("Threshold")).intValue());
+        // An imported bucket cannot be given request metrics by this stack: no S3 alarms then.
+        Map<String, Map<String, Object>> imported = alarms(withEmail);
+        assertFalse(imported.containsKey("ImageBucket5xxErrors") || imported.containsKey("ImageBucketRequestsRefused"),
+                imported.keySet().toString());
+    }
+
     @Test
     void deploymentAlarmsRollADeploymentBack() {
         Map<String, Object> config = map(at(onlyProps(defaults, "AWS::ECS::Service"), "DeploymentConfiguration",
