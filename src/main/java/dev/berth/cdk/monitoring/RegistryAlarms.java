@@ -3,6 +3,7 @@ package dev.berth.cdk.monitoring;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 
 import software.amazon.awscdk.Duration;
@@ -76,7 +77,7 @@ public final class RegistryAlarms extends Construct {
                         + "deployment back).", prefix);
         Alarm tasksBelow = alarm("RunningTasksBelowDesired", MathExpression.Builder.create()
                         .expression("FILL(desired, 0) - FILL(running, 0)")
-                        .usingMetrics(Map.of("desired", metrics.desiredTasks(), "running", metrics.runningTasks()))
+                        .usingMetrics(ordered(Map.of("desired", metrics.desiredTasks(), "running", metrics.runningTasks())))
                         .label("desired - running tasks")
                         .period(Duration.minutes(1))
                         .build(), 0.5, 10, 10,
@@ -106,8 +107,8 @@ public final class RegistryAlarms extends Construct {
                         + "prefix, an outage).", prefix);
         Alarm refused = alarm("ImageBucketRequestsRefused", MathExpression.Builder.create()
                         .expression("IF(FILL(all, 0) >= " + S3_MIN_REQUESTS + ", 100 * FILL(refused, 0) / all, 0)")
-                        .usingMetrics(Map.of("refused", RegistryMetrics.s3Requests(bucket, "4xxErrors"),
-                                "all", RegistryMetrics.s3Requests(bucket, "AllRequests")))
+                        .usingMetrics(ordered(Map.of("refused", RegistryMetrics.s3Requests(bucket, "4xxErrors"),
+                                "all", RegistryMetrics.s3Requests(bucket, "AllRequests"))))
                         .label("% of S3 requests answered 4xx")
                         .period(RegistryMetrics.PERIOD)
                         .build(), S3_REFUSED_PERCENT, 2, 3,
@@ -125,7 +126,7 @@ public final class RegistryAlarms extends Construct {
         String total = errorsOutsideRequests ? "(FILL(r, 0) + FILL(e, 0))" : "FILL(r, 0)";
         return MathExpression.Builder.create()
                 .expression("IF(FILL(e, 0) >= " + MIN_ERRORS + ", 100 * FILL(e, 0) / " + total + ", 0)")
-                .usingMetrics(Map.of("e", errors, "r", requests))
+                .usingMetrics(ordered(Map.of("e", errors, "r", requests)))
                 .label("% of requests")
                 .period(RegistryMetrics.PERIOD)
                 .build();
@@ -196,5 +197,13 @@ public final class RegistryAlarms extends Construct {
     /** The alarms that roll an ECS deployment back: what a bad registry version would trip. */
     public List<Alarm> deploymentAlarms() {
         return List.copyOf(deploymentAlarms);
+    }
+
+    /**
+     * Map.of's order changes from one JVM to the next; CDK renders a map in its iteration order,
+     * and the template must be the same on every synth.
+     */
+    private static <V> Map<String, V> ordered(Map<String, V> entries) {
+        return new TreeMap<>(entries);
     }
 }

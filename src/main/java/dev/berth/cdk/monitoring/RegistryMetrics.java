@@ -1,6 +1,7 @@
 package dev.berth.cdk.monitoring;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import dev.berth.cdk.storage.ImageBucket;
 import software.amazon.awscdk.Duration;
@@ -78,7 +79,7 @@ public final class RegistryMetrics {
         return Metric.Builder.create()
                 .namespace("AWS/S3")
                 .metricName(metricName)
-                .dimensionsMap(Map.of("BucketName", bucket.getBucketName(), "FilterId", ImageBucket.REQUEST_METRICS_ID))
+                .dimensionsMap(ordered(Map.of("BucketName", bucket.getBucketName(), "FilterId", ImageBucket.REQUEST_METRICS_ID)))
                 .statistic("Sum")
                 .period(PERIOD)
                 .build();
@@ -157,8 +158,8 @@ public final class RegistryMetrics {
         return Metric.Builder.create()
                 .namespace("ECS/ContainerInsights")
                 .metricName(name)
-                .dimensionsMap(Map.of("ClusterName", service.getCluster().getClusterName(),
-                        "ServiceName", service.getServiceName()))
+                .dimensionsMap(ordered(Map.of("ClusterName", service.getCluster().getClusterName(),
+                        "ServiceName", service.getServiceName())))
                 .statistic("Average")
                 .period(Duration.minutes(1))
                 .build();
@@ -174,5 +175,13 @@ public final class RegistryMetrics {
 
     public IMetric bytesPulled() {
         return bytesPulled.metric(sum());
+    }
+
+    /**
+     * Map.of's order changes from one JVM to the next; CDK renders a map in its iteration order,
+     * and the template must be the same on every synth.
+     */
+    private static <V> Map<String, V> ordered(Map<String, V> entries) {
+        return new TreeMap<>(entries);
     }
 }
