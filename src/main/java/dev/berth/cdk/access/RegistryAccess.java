@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.berth.cdk.AccessSettings;
 import dev.berth.cdk.Nag;
+import dev.berth.cdk.SharedKey;
 import dev.berth.cdk.Required;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
@@ -177,17 +178,10 @@ public final class RegistryAccess extends Construct {
 
     /** Shared by all tasks so a token issued by one is accepted by every other. */
     private Secret createSigningKey() {
-        Secret secret = Secret.Builder.create(this, "TokenSigningKey")
-                .description("Berth registry: HMAC key of its bearer tokens (REGISTRY_AUTH_BEARER_SIGNINGKEY)")
-                .generateSecretString(SecretStringGenerator.builder()
-                        .passwordLength(64)
-                        .excludePunctuation(true)
-                        .build())
-                .build();
-        Nag.acknowledge(secret, "ECS injects the token signing key at task start: a rotation would leave running "
-                + "tasks on different keys, rejecting each other's tokens, until every task restarts.",
-                "AwsSolutions-SMG4", Nag.NIST + "SecretsManagerRotationEnabled");
-        return secret;
+        return SharedKey.generated(this, "TokenSigningKey",
+                "Berth registry: HMAC key of its bearer tokens (REGISTRY_AUTH_BEARER_SIGNINGKEY)",
+                "ECS injects the token signing key at task start: a rotation would leave running "
+                        + "tasks on different keys, rejecting each other's tokens, until every task restarts.");
     }
 
     private StringParameter createParameter() {

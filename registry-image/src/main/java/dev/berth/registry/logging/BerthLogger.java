@@ -5,16 +5,17 @@ import org.slf4j.Marker;
 import org.slf4j.event.KeyValuePair;
 import org.slf4j.event.Level;
 import org.slf4j.event.LoggingEvent;
-import org.slf4j.helpers.AbstractLogger;
 import org.slf4j.helpers.FormattingTuple;
+import org.slf4j.helpers.LegacyAbstractLogger;
 import org.slf4j.helpers.MessageFormatter;
 import org.slf4j.spi.LoggingEventAware;
 
 /**
  * A logger that writes each record as one {@link LogLine} in the format of {@link LogSettings}.
+ * (LegacyAbstractLogger answers the Marker variants of isXxxEnabled with the plain ones.)
  * The fluent API's key-value pairs ({@code log.atInfo().addKeyValue(…)}) become the line's fields.
  */
-final class BerthLogger extends AbstractLogger implements LoggingEventAware {
+final class BerthLogger extends LegacyAbstractLogger implements LoggingEventAware {
 
     BerthLogger(String name) {
         this.name = name;
@@ -54,18 +55,8 @@ final class BerthLogger extends AbstractLogger implements LoggingEventAware {
     }
 
     @Override
-    public boolean isTraceEnabled(Marker marker) {
-        return isTraceEnabled();
-    }
-
-    @Override
     public boolean isDebugEnabled() {
         return LogSettings.enabled(name, Level.DEBUG);
-    }
-
-    @Override
-    public boolean isDebugEnabled(Marker marker) {
-        return isDebugEnabled();
     }
 
     @Override
@@ -74,27 +65,12 @@ final class BerthLogger extends AbstractLogger implements LoggingEventAware {
     }
 
     @Override
-    public boolean isInfoEnabled(Marker marker) {
-        return isInfoEnabled();
-    }
-
-    @Override
     public boolean isWarnEnabled() {
         return LogSettings.enabled(name, Level.WARN);
     }
 
     @Override
-    public boolean isWarnEnabled(Marker marker) {
-        return isWarnEnabled();
-    }
-
-    @Override
     public boolean isErrorEnabled() {
         return LogSettings.enabled(name, Level.ERROR);
-    }
-
-    @Override
-    public boolean isErrorEnabled(Marker marker) {
-        return isErrorEnabled();
     }
 }

@@ -16,6 +16,7 @@ import dev.berth.registry.config.TokenSettings;
 import dev.berth.registry.testing.Blobs;
 import dev.berth.registry.testing.Pki;
 import dev.berth.registry.testing.RegistryClient;
+import dev.berth.registry.testing.TokenIssuers;
 import dev.berth.registry.testing.TokenMinter;
 import dev.berth.registry.testing.TokenMinter.KeyReference;
 import dev.berth.registry.tls.PemFiles;
@@ -59,18 +60,12 @@ class ExternalTokenAuthTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Pki pki = new Pki(dir);
-        Pki.Pair ca = pki.ca("token-ca", Pki.KeyType.RSA);
-        signerPair = pki.issue("token-signer", Pki.KeyType.EC, ca, "keyUsage=digitalSignature");
-        Pki.Pair kidKey = pki.ca("kid-signer", Pki.KeyType.RSA); // its own certificate, put in the bundle
-        Pki.Pair otherCa = pki.ca("other-ca", Pki.KeyType.RSA);
-        Pki.Pair stranger = pki.issue("stranger", Pki.KeyType.EC, otherCa, "keyUsage=digitalSignature");
-        Path bundle = dir.resolve("bundle.pem");
-        Files.writeString(bundle, Files.readString(ca.certificate()) + Files.readString(kidKey.certificate()));
-        signer = new TokenMinter(signerPair.key(), List.of(signerPair.certificate(), ca.certificate()), ISSUER, SERVICE);
-        kidSigner = new TokenMinter(kidKey.key(), List.of(kidKey.certificate()), ISSUER, SERVICE);
-        strangerSigner = new TokenMinter(stranger.key(), List.of(stranger.certificate(), otherCa.certificate()),
-                ISSUER, SERVICE);
+        TokenIssuers issuers = TokenIssuers.create(dir, ISSUER, SERVICE, Pki.KeyType.RSA, Pki.KeyType.EC);
+        Path bundle = issuers.bundle();
+        signerPair = issuers.signerPair();
+        signer = issuers.signer();
+        kidSigner = issuers.kidSigner();
+        strangerSigner = issuers.stranger();
         RegistryConfig config = RegistryConfig.forFilesystem(Files.createDirectory(dir.resolve("data")), true)
                 .withToken(new TokenSettings(REALM, SERVICE, ISSUER, Optional.of(bundle), Optional.empty()));
         server = RegistryServer.start(config);

@@ -14,6 +14,7 @@ import dev.berth.registry.testing.Pki;
 import dev.berth.registry.testing.ReferenceRegistry;
 import dev.berth.registry.testing.RegistryClient;
 import dev.berth.registry.testing.Requirement;
+import dev.berth.registry.testing.TokenIssuers;
 import dev.berth.registry.testing.TokenMinter;
 import dev.berth.registry.testing.TokenMinter.KeyReference;
 import dev.berth.registry.tls.PemFiles;
@@ -62,18 +63,13 @@ class ExternalTokenComparisonTest {
     @BeforeAll
     static void start() throws Exception {
         Requirement.requireTools("docker-registry", "openssl");
-        Pki pki = new Pki(dir);
-        Pki.Pair ca = pki.ca("ca", Pki.KeyType.RSA);
-        signerPair = pki.issue("signer", Pki.KeyType.EC, ca, "keyUsage=digitalSignature");
-        Pki.Pair kid = pki.ca("kid-signer", Pki.KeyType.EC);
-        Pki.Pair otherCa = pki.ca("other-ca", Pki.KeyType.RSA);
-        Pki.Pair strangerPair = pki.issue("stranger", Pki.KeyType.RSA, otherCa, "keyUsage=digitalSignature");
-        Path bundle = Files.writeString(dir.resolve("bundle.pem"),
-                Files.readString(ca.certificate()) + Files.readString(kid.certificate()));
-        signer = new TokenMinter(signerPair.key(), List.of(signerPair.certificate(), ca.certificate()), ISSUER, SERVICE);
-        leafOnly = new TokenMinter(signerPair.key(), List.of(signerPair.certificate()), ISSUER, SERVICE);
-        kidSigner = new TokenMinter(kid.key(), List.of(kid.certificate()), ISSUER, SERVICE);
-        stranger = new TokenMinter(strangerPair.key(), List.of(strangerPair.certificate()), ISSUER, SERVICE);
+        TokenIssuers issuers = TokenIssuers.create(dir, ISSUER, SERVICE, Pki.KeyType.EC, Pki.KeyType.RSA);
+        Path bundle = issuers.bundle();
+        signerPair = issuers.signerPair();
+        signer = issuers.signer();
+        leafOnly = issuers.leafOnly();
+        kidSigner = issuers.kidSigner();
+        stranger = issuers.stranger();
 
         reference = ReferenceRegistry.start(dir, """
                 auth:
