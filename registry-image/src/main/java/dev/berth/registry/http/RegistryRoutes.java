@@ -43,8 +43,10 @@ final class RegistryRoutes {
                 .catalog(new CatalogHandler(catalog))
                 .health(new HealthHandler(health::live))
                 .readiness(new HealthHandler(health::ready))
-                .uploadsInProgress(metrics.<Router.UploadsInProgress>map(m -> m::uploadsInProgress)
-                        .orElse(Router.UploadsInProgress.NONE))
+                .uploadsInProgress(metrics.<Router.InProgress>map(m -> m::uploadsInProgress)
+                        .orElse(Router.InProgress.NONE))
+                .requestsInProgress(metrics.<Router.InProgress>map(m -> m::requestsInProgress)
+                        .orElse(Router.InProgress.NONE))
                 .uploads(new UploadHandler(uploads, blobs, signer, storage.minimumChunkLength(),
                         new Admission("upload bodies", limits.uploads(), limits.uploadWait()), limits.bodyTimeout()))
                 .blobs(new BlobHandler(storage, blobs, delete))

@@ -29,7 +29,8 @@ final class Router {
     private final RouteHandler health;
     private final RouteHandler readiness;
     private final List<Route> repositoryRoutes;
-    private final UploadsInProgress uploadsInProgress;
+    private final InProgress uploadsInProgress;
+    private final InProgress requestsInProgress;
 
     private Router(Builder handlers) {
         this.base = required(handlers.base, "base");
@@ -37,6 +38,7 @@ final class Router {
         this.health = required(handlers.health, "health");
         this.readiness = required(handlers.readiness, "readiness");
         this.uploadsInProgress = handlers.uploadsInProgress;
+        this.requestsInProgress = handlers.requestsInProgress;
         this.repositoryRoutes = List.of(
                 // "/blobs/uploads" without the slash starts an upload too (registry:2 redirects it).
                 new Route(Pattern.compile("/v2/(.+)/blobs/uploads(?:/([^/]*))?"), UPLOADS_ROUTE,
@@ -51,9 +53,9 @@ final class Router {
                         required(handlers.referrers, "referrers")));
     }
 
-    /** Counts the upload requests whose body is being received; {@link #NONE} counts nothing. */
-    interface UploadsInProgress {
-        UploadsInProgress NONE = delta -> { };
+    /** Counts requests in progress (a gauge's +1 and -1); {@link #NONE} counts nothing. */
+    interface InProgress {
+        InProgress NONE = delta -> { };
 
         void add(int delta);
     }
@@ -73,7 +75,8 @@ final class Router {
         private RouteHandler tags;
         private RouteHandler referrers;
         private RouteHandler readiness;
-        private UploadsInProgress uploadsInProgress = UploadsInProgress.NONE;
+        private InProgress uploadsInProgress = InProgress.NONE;
+        private InProgress requestsInProgress = InProgress.NONE;
 
         private Builder() {}
 
@@ -84,8 +87,14 @@ final class Router {
         }
 
         /** Told when an upload body starts and stops being received (a metric). */
-        Builder uploadsInProgress(UploadsInProgress counter) {
+        Builder uploadsInProgress(InProgress counter) {
             this.uploadsInProgress = counter;
+            return this;
+        }
+
+        /** Told when any routed request reaches its handler and when the handler returns (a metric). */
+        Builder requestsInProgress(InProgress counter) {
+            this.requestsInProgress = counter;
             return this;
         }
 
@@ -195,15 +204,14 @@ final class Router {
                             + " joined by '.', '_', '__' or '-', separated by '/', at most "
                             + RepositoryName.MAX_LENGTH + " characters");
         }
-        if (!match.upload() || !exchange.hasBody()) {
-            match.handler().handle(exchange, match.name(), match.parameter());
-            return true;
-        }
-        uploadsInProgress.add(1);
+        InProgress upload = match.upload() && exchange.hasBody() ? uploadsInProgress : InProgress.NONE;
+        requestsInProgress.add(1);
+        upload.add(1);
         try {
             match.handler().handle(exchange, match.name(), match.parameter());
         } finally {
-            uploadsInProgress.add(-1);
+            upload.add(-1);
+            requestsInProgress.add(-1);
         }
         return true;
     }

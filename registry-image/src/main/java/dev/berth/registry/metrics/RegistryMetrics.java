@@ -34,6 +34,7 @@ public final class RegistryMetrics {
     private final Counter bytesIn;
     private final Counter bytesOut;
     private final Gauge uploads;
+    private final Gauge inProgress;
     private final Histogram storage;
     private final Counter storageErrors;
 
@@ -50,6 +51,9 @@ public final class RegistryMetrics {
                 .labelNames("route", "method").register(registry);
         uploads = Gauge.builder().name("berth_uploads_in_progress")
                 .help("Upload requests (POST, PATCH, PUT with a body) whose body is being received now")
+                .register(registry);
+        inProgress = Gauge.builder().name("berth_http_requests_in_progress")
+                .help("Registry API requests that reached their handler and are not answered yet")
                 .register(registry);
         storage = Histogram.builder().name("berth_storage_operation_duration_seconds")
                 .help("Storage operations, by operation, and how long they took (for reads, until the data starts)")
@@ -79,6 +83,11 @@ public final class RegistryMetrics {
     /** An upload body started (+1) or stopped (-1) being received. */
     public void uploadsInProgress(int delta) {
         uploads.inc(delta);
+    }
+
+    /** A routed request reached its handler (+1) or its handler returned (-1). */
+    public void requestsInProgress(int delta) {
+        inProgress.inc(delta);
     }
 
     /** One storage operation (a method of the storage interfaces) and whether it failed. */

@@ -9,6 +9,7 @@ import dev.berth.registry.testing.Blobs;
 import dev.berth.registry.testing.Eventually;
 import dev.berth.registry.testing.Htpasswd;
 import dev.berth.registry.testing.PrometheusText;
+import dev.berth.registry.testing.RawRequest;
 import dev.berth.registry.testing.RegistryClient;
 import java.net.URI;
 import java.nio.file.Files;
@@ -99,6 +100,26 @@ class MetricsTest {
         assertTrue(page.sum("berth_storage_operation_duration_seconds_count", "operation", "commitUpload") >= 1);
         assertTrue(page.has("jvm_memory_used_bytes"), "JVM memory");
         assertTrue(page.has("jvm_threads_current"), "JVM threads");
+    }
+
+    @Test
+    void aRequestWaitingInItsHandlerIsInProgressUntilItEnds() throws Exception {
+        String location = client.post("/v2/metrics/held/blobs/uploads/", new byte[0], "Authorization", ALICE)
+                .header("Location").orElseThrow();
+        try (RawRequest held = RawRequest.open(server.baseUri(), "PATCH", location, "Authorization: " + ALICE,
+                "Content-Type: application/octet-stream", "Content-Length: 1048576")) {
+            awaitGauges(1, 1); // the headers are in: its handler waits for the body
+        }
+        awaitGauges(0, 0);
+    }
+
+    private static void awaitGauges(double requests, double uploads) {
+        Eventually.await(Duration.ofSeconds(10), Duration.ofMillis(20),
+                requests + " requests and " + uploads + " uploads in progress", () -> {
+                    PrometheusText page = PrometheusText.scrape(debug);
+                    return page.sum("berth_http_requests_in_progress") == requests
+                            && page.sum("berth_uploads_in_progress") == uploads;
+                });
     }
 
     @Test

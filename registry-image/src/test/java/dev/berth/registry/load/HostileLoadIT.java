@@ -3,11 +3,13 @@ package dev.berth.registry.load;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.testing.Eventually;
 import dev.berth.registry.testing.PatternBlob;
 import dev.berth.registry.testing.RawRequest;
 import dev.berth.registry.testing.RegistryProcess;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +74,7 @@ class HostileLoadIT {
                     stalled.add(RawRequest.open(registry.base(), "POST", "/v2/load/stall/blobs/uploads/?digest=sha256:"
                             + "0".repeat(64), "Content-Type: application/octet-stream", "Content-Length: 1073741824"));
                 }
-                Thread.sleep(2_000); // let every request reach its handler
+                ImageJvm.awaitInProgress(registry, stalled.size());
                 assertTrue(registry.isAlive(), registry.log());
                 long healthMs = pusher.timedGet("/healthz");
                 assertEquals(201, pusher.push("load/ok", new PatternBlob(1, 8 * MIB)), "a real push meanwhile");
@@ -138,7 +140,7 @@ class HostileLoadIT {
                     silent.add(RawRequest.open(registry.base(), "PUT", "/v2/load/silent/manifests/t" + i,
                             "Content-Type: " + Manifests.MEDIA_TYPE, "Content-Length: " + (4 * 1024 * 1024)));
                 }
-                Thread.sleep(2_000); // let every request reach its handler
+                ImageJvm.awaitInProgress(registry, silent.size());
                 assertTrue(registry.isAlive(), registry.log());
                 long healthMs = pusher.timedGet("/healthz");
                 assertEquals(201, pushManifest(pusher, "load/silent", "ok", Manifests.artifact(null, "{}")),
@@ -201,7 +203,9 @@ class HostileLoadIT {
                         return null;
                     });
                 }
-                Thread.sleep(2_000);
+                // Measure once the load is in place: the first of these manifests has gone through.
+                Eventually.await(Duration.ofSeconds(60), Duration.ofMillis(100), "a first manifest stored",
+                        () -> stored.get() > 0);
                 while (System.nanoTime() < until) {
                     health.add(pusher.timedGet("/healthz"));
                     Thread.sleep(100);
